@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * smallworld command line. Errors reach the user as one line on stderr
+ * (`smallworld: FILE:LINE: what is wrong`) with a non-zero exit code.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { availableParallelism } from 'node:os';
+import { errorLine, InputError } from './errors.js';
+import type { Delimiter } from './format.js';
+import { kernelNames } from './kernels/index.js';
+import { formatSummary, formatTable, toJson } from './report.js';
+import { DEFAULT_SAMPLES, DEFAULT_SEED, estimateFile, type EstimateResult } from './run.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function seedValue(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('expected an integer from 0 to 4294967295');
+  return n;
+}
+
+const DELIMITERS: Record<string, Delimiter> = { tab: '\t', comma: ',', semicolon: ';', space: 'whitespace', whitespace: 'whitespace' };
+
+const program = new Command();
+program
+  .name('smallworld')
+  .description('Measure how small a social world is: degrees of separation of an edge list.')
+  .configureOutput({ outputError: (str, write) => write(`smallworld: ${str.replace(/^error: /, '')}`) })
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('estimate')
+  .description('estimate the distance distribution and degrees of separation of each edge list')
+  .argument('<files...>', 'edge lists: SNAP-style (tab/space separated, # comments) or CSV; plain or gzip; - for stdin')
+  .option('-k, --samples <K>', 'BFS sources sampled uniformly without replacement', positiveInt, DEFAULT_SAMPLES)
+  .option('--seed <N>', 'seed of the source sampling (same seed, same answer)', seedValue, DEFAULT_SEED)
+  .option('--threads <N>', `worker threads (default: ${availableParallelism()}, this machine's parallelism)`, positiveInt)
+  .option('--exact', 'use every node as a source: exact figures')
+  .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
+  .option('--json', 'print JSON: one object for one file, an array for several')
+  .option('--source-column <COL>', 'source column: header name or 1-based number (default 1)')
+  .option('--target-column <COL>', 'target column: header name or 1-based number (default 2)')
+  .addOption(new Option('--delimiter <D>', 'field delimiter (default: detected)').choices(Object.keys(DELIMITERS)))
+  .option('--header', 'the first data line is a header row (default: detected)')
+  .option('--no-header', 'the first data line is data')
+  .addOption(new Option('--kernel <NAME>', 'BFS kernel').choices(kernelNames()))
+  .option('-q, --quiet', 'no progress bars')
+  .action(async (files: string[], o) => {
+    const results: EstimateResult[] = [];
+    for (const file of files) {
+      results.push(
+        await estimateFile(file, {
+          samples: o.samples,
+          seed: o.seed,
+          threads: o.threads,
+          exact: o.exact ?? false,
+          directed: o.directed ?? false,
+          kernel: o.kernel,
+          sourceColumn: o.sourceColumn,
+          targetColumn: o.targetColumn,
+          delimiter: o.delimiter ? DELIMITERS[o.delimiter] : undefined,
+          header: o.header,
+          progress: !o.quiet,
+        }),
+      );
+    }
+    if (o.json) {
+      const json = results.map(toJson);
+      process.stdout.write(JSON.stringify(json.length === 1 ? json[0] : json, null, 2) + '\n');
+    } else if (results.length === 1) {
+      process.stdout.write(formatSummary(results[0]) + '\n');
+    } else {
+      process.stdout.write(formatTable(results) + '\n');
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(errorLine(err) + '\n');
+  if (process.env.SMALLWORLD_DEBUG && err instanceof Error && !(err instanceof InputError)) process.stderr.write(`${err.stack}\n`);
+  process.exitCode = err instanceof InputError ? 1 : 2;
+});

@@ -1,0 +1,15 @@
+import type { KernelFactory } from './types.js';
+import { referenceKernel } from './reference.js';
+
+export type { BatchResult, KernelFactory } from './types.js';
+
+/** Every BFS kernel by name; all must return identical results (test/kernels.test.ts). */
+export const kernels: Record<string, KernelFactory> = {
+  reference: referenceKernel,
+};
+
+export const defaultKernel = 'reference';
+
+export function kernelNames(): string[] {
+  return Object.keys(kernels);
+}

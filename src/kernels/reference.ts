@@ -1,0 +1,51 @@
+/**
+ * The reference kernel: one plain top-down BFS per source with a FIFO queue.
+ * Kept simple on purpose: every faster kernel is tested against it.
+ */
+import type { Csr } from '../graph.js';
+import type { BatchResult, KernelFactory } from './types.js';
+
+export const referenceKernel: KernelFactory = (csr: Csr) => {
+  const { n, offsets, neighbours } = csr;
+  const dist = new Int32Array(n);
+  const queue = new Uint32Array(n);
+
+  return (sources: ArrayLike<number>): BatchResult => {
+    const histogram: number[] = [0];
+    const reached: number[] = [];
+    const distanceSum: number[] = [];
+    let maxDistance = 0;
+    let arcsScanned = 0;
+
+    for (let k = 0; k < sources.length; k++) {
+      const s = sources[k];
+      dist.fill(-1);
+      dist[s] = 0;
+      queue[0] = s;
+      let head = 0;
+      let tail = 1;
+      let sum = 0;
+      while (head < tail) {
+        const u = queue[head++];
+        const du = dist[u] + 1;
+        const end = offsets[u + 1];
+        arcsScanned += end - offsets[u];
+        for (let j = offsets[u]; j < end; j++) {
+          const v = neighbours[j];
+          if (dist[v] < 0) {
+            dist[v] = du;
+            queue[tail++] = v;
+            sum += du;
+            while (histogram.length <= du) histogram.push(0);
+            histogram[du]++;
+          }
+        }
+      }
+      const far = dist[queue[tail - 1]];
+      if (far > maxDistance) maxDistance = far;
+      reached.push(tail - 1);
+      distanceSum.push(sum);
+    }
+    return { histogram, reached, distanceSum, maxDistance, arcsScanned };
+  };
+};

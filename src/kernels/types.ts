@@ -1,0 +1,25 @@
+import type { Csr } from '../graph.js';
+
+/**
+ * What one batch of BFS sources yields: small, whatever the graph size.
+ * Counts are exact integers held in doubles (exact up to 2^53).
+ */
+export interface BatchResult {
+  /** histogram[d] = ordered pairs (s, t), s in the batch, at distance d >= 1; histogram[0] = 0. */
+  histogram: number[];
+  /** Per source, in batch order: nodes reachable from it (itself excluded). */
+  reached: number[];
+  /** Per source, in batch order: sum of distances to those nodes. */
+  distanceSum: number[];
+  /** Largest distance seen from any source of the batch. */
+  maxDistance: number;
+  /** Adjacency entries read (work done, for edges-per-second figures). */
+  arcsScanned: number;
+}
+
+/** A kernel is made once per worker (it owns its scratch memory) and then runs batches. */
+export type KernelFactory = (csr: Csr) => (sources: ArrayLike<number>) => BatchResult;
+
+export function emptyBatch(): BatchResult {
+  return { histogram: [0], reached: [], distanceSum: [], maxDistance: 0, arcsScanned: 0 };
+}

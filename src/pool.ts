@@ -1,0 +1,70 @@
+/**
+ * The BFS worker pool: a Piscina pool whose threads share the CSR's memory.
+ * The graph goes to each worker once through workerData (a SharedArrayBuffer is
+ * shared, never copied); each task carries only a batch of source ids.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { shareCsr, type Csr } from './graph.js';
+import type { BatchResult } from './kernels/types.js';
+
+/** The built worker: beside dist/src when running built code, or in dist/ when tests run the sources. */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const built = here.endsWith('.ts')
+    ? resolve(dirname(here), '../dist/workers/bfs-worker.js')
+    : resolve(dirname(here), '../workers/bfs-worker.js');
+  if (!existsSync(built)) throw new Error(`worker ${built} is missing: run 'npm run build'`);
+  return built;
+}
+
+export interface RunOptions {
+  kernel: string;
+  /** Sources per task. */
+  batchSize: number;
+  /** Called after each finished batch with the number of sources done so far. */
+  onProgress?: (sourcesDone: number) => void;
+}
+
+export class BfsPool {
+  private readonly pool: Piscina;
+
+  constructor(csr: Csr, readonly threads: number) {
+    this.pool = new Piscina({
+      filename: workerFile(),
+      minThreads: threads,
+      maxThreads: threads,
+      // Each worker holds O(n) scratch per kernel; keep them alive for the whole run.
+      idleTimeout: 60_000,
+      workerData: { graph: shareCsr(csr) },
+    });
+  }
+
+  /** Runs all sources in batches; results come back in batch order whatever thread ran them. */
+  async run(sources: Uint32Array, opts: RunOptions): Promise<BatchResult[]> {
+    const batches: Promise<BatchResult>[] = [];
+    let done = 0;
+    for (let start = 0; start < sources.length; start += opts.batchSize) {
+      const batch = sources.slice(start, start + opts.batchSize);
+      batches.push(
+        this.pool.run({ kernel: opts.kernel, sources: batch }).then((r: BatchResult) => {
+          done += batch.length;
+          opts.onProgress?.(done);
+          return r;
+        }),
+      );
+    }
+    return Promise.all(batches);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+/** Enough batches for every thread to stay busy to the end, few enough to keep overhead low. */
+export function chooseBatchSize(sources: number, threads: number): number {
+  return Math.max(1, Math.min(64, Math.ceil(sources / (threads * 16))));
+}

@@ -1,0 +1,102 @@
+/**
+ * Human-readable output: a full summary for one file, a comparison table for several.
+ */
+import type { EstimateResult } from './run.js';
+
+const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+const fixed = (x: number | null, digits = 4): string => (x === null ? 'n/a' : x.toFixed(digits));
+const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+const secs = (x: number): string => `${x.toFixed(2)} s`;
+const mib = (x: number): string => `${(x / 2 ** 20).toFixed(0)} MiB`;
+
+function interval(r: EstimateResult): string {
+  if (r.exact) return 'exact';
+  if (!r.meanDistanceCi95) return '95% CI n/a';
+  return `95% CI ${fixed(r.meanDistanceCi95[0])} to ${fixed(r.meanDistanceCi95[1])}`;
+}
+
+export function formatSummary(r: EstimateResult): string {
+  const lines: string[] = [];
+  const kind = r.directed ? 'directed arcs' : 'undirected edges';
+  lines.push(r.file);
+  lines.push(`  graph                   ${int(r.nodes)} nodes, ${int(r.edges)} ${kind}`);
+  lines.push(
+    `  input                   ${int(r.linesRead)} lines, ${int(r.edgeLines)} edge lines` +
+      (r.header ? `, header row (${r.header.join(', ')})` : '') +
+      `; dropped ${int(r.selfLoops)} self-loops, ${int(r.duplicateEdges)} duplicate edges`,
+  );
+  lines.push(
+    `  sources                 ${int(r.sources)} of ${int(r.nodes)}${r.exact ? ' (every node: exact figures)' : ` sampled, seed ${r.seed}`}, ${r.threads} thread${r.threads === 1 ? '' : 's'}`,
+  );
+  lines.push(`  mean distance           ${fixed(r.meanDistance)} (${interval(r)})`);
+  lines.push(`  degrees of separation   ${fixed(r.degreesOfSeparation)} (mean distance - 1)`);
+  lines.push(`  effective diameter 90%  ${fixed(r.effectiveDiameter90)}`);
+  lines.push(`  ${r.exact ? 'diameter               ' : 'max distance seen      '} ${r.maxDistanceSeen}${r.exact ? '' : ' (a lower bound on the diameter)'}`);
+  lines.push(`  reachable pairs         ${pct(r.reachablePairFraction)} of ordered pairs`);
+  lines.push('');
+  lines.push('  distance  pairs found       share  within');
+  const total = r.distanceHistogram.reduce((a, b) => a + b, 0);
+  for (let d = 1; d < r.distanceHistogram.length; d++) {
+    const share = total > 0 ? r.distanceHistogram[d] / total : 0;
+    lines.push(
+      `  ${String(d).padStart(8)}  ${int(r.distanceHistogram[d]).padStart(15)}  ${pct(share).padStart(7)}  ${pct(r.withinHopsFraction[d]).padStart(7)}`,
+    );
+  }
+  lines.push('');
+  const t = r.timings;
+  lines.push(
+    `  time                    load ${secs(t.loadSeconds)}, BFS ${secs(t.estimateSeconds)} (${(t.arcsPerSecond / 1e6).toFixed(0)}M arcs/s, kernel ${r.kernel}), total ${secs(t.totalSeconds)}; peak RSS ${mib(t.peakRssBytes)}`,
+  );
+  return lines.join('\n');
+}
+
+export function formatTable(results: EstimateResult[]): string {
+  const header = ['file', 'nodes', 'edges', 'sources', 'mean dist', '95% CI', 'degrees', 'eff.diam90', 'max dist', 'reachable', 'seconds'];
+  const rows = results.map((r) => [
+    r.file,
+    int(r.nodes),
+    int(r.edges),
+    r.exact ? `${int(r.sources)} (all)` : int(r.sources),
+    fixed(r.meanDistance),
+    r.exact ? 'exact' : r.meanDistanceCi95 ? `${fixed(r.meanDistanceCi95[0])}-${fixed(r.meanDistanceCi95[1])}` : 'n/a',
+    fixed(r.degreesOfSeparation),
+    fixed(r.effectiveDiameter90),
+    String(r.maxDistanceSeen),
+    pct(r.reachablePairFraction),
+    r.timings.totalSeconds.toFixed(2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
+}
+
+/** The JSON object of one result: the figures named in the README, nothing internal. */
+export function toJson(r: EstimateResult): Record<string, unknown> {
+  return {
+    file: r.file,
+    meanDistance: r.meanDistance,
+    meanDistanceCi95: r.meanDistanceCi95,
+    degreesOfSeparation: r.degreesOfSeparation,
+    distanceHistogram: r.distanceHistogram,
+    withinHopsFraction: r.withinHopsFraction,
+    effectiveDiameter90: r.effectiveDiameter90,
+    maxDistanceSeen: r.maxDistanceSeen,
+    reachablePairFraction: r.reachablePairFraction,
+    exact: r.exact,
+    nodes: r.nodes,
+    edges: r.edges,
+    directed: r.directed,
+    selfLoops: r.selfLoops,
+    duplicateEdges: r.duplicateEdges,
+    linesRead: r.linesRead,
+    edgeLines: r.edgeLines,
+    header: r.header,
+    sources: r.sources,
+    seed: r.seed,
+    threads: r.threads,
+    kernel: r.kernel,
+    graphBytes: r.graphBytes,
+    arcsScanned: r.arcsScanned,
+    timings: r.timings,
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Piscina worker: receives the shared CSR once (workerData), then runs batches
+ * of BFS sources with the requested kernel. Only small histograms travel back.
+ */
+import { workerData } from 'node:worker_threads';
+import { csrFromShared, type SharedCsr } from '../src/graph.js';
+import { kernels } from '../src/kernels/index.js';
+import type { BatchResult } from '../src/kernels/types.js';
+
+export interface BfsTask {
+  kernel: string;
+  sources: Uint32Array;
+}
+
+const csr = csrFromShared((workerData as { graph: SharedCsr }).graph);
+const ready = new Map<string, (sources: ArrayLike<number>) => BatchResult>();
+
+export default function runBatch(task: BfsTask): BatchResult {
+  let run = ready.get(task.kernel);
+  if (!run) {
+    const factory = kernels[task.kernel];
+    if (!factory) throw new Error(`unknown kernel '${task.kernel}'`);
+    run = factory(csr);
+    ready.set(task.kernel, run);
+  }
+  return run(task.sources);
+}
