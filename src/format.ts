@@ -43,7 +43,7 @@ const NUMERIC = /^[+-]?\d+$/;
 
 /**
  * Decides the format from a sample of the text (the first few KB).
- * Delimiter: the first of tab, comma, semicolon present in every sampled data line; else runs of spaces.
+ * Delimiter: the first of tab, comma, semicolon present in most sampled data lines; else runs of spaces.
  * Header: forced by the caller, or assumed when the first row's endpoint fields
  * are not all integers while the next row's are; for comma/semicolon files whose ids
  * are all non-numeric, CSV convention (a header row) is assumed, and the summary says so.
@@ -56,8 +56,10 @@ export function detectFormat(sample: string, opts: FormatOptions = {}): EdgeList
 
   let delimiter = opts.delimiter;
   if (!delimiter) {
+    // The first candidate found in most sampled lines (a malformed line must not change the verdict).
     const candidates: Delimiter[] = ['\t', ',', ';'];
-    delimiter = candidates.find((d) => data.length > 0 && data.every((l) => l.includes(d))) ?? 'whitespace';
+    const share = (d: string) => data.filter((l) => l.includes(d)).length / Math.max(data.length, 1);
+    delimiter = candidates.find((d) => share(d) > 0.5) ?? 'whitespace';
   }
 
   const rows = data.map((l) => splitLine(l, delimiter!));

@@ -184,7 +184,7 @@ export async function loadGraph(file: string, opts: LoadOptions = {}): Promise<L
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
   };
   const feeding = pipeline(Readable.from(replay()), parser);
-  feeding.catch(() => {}); // errors surface through the parser's iterator below
+  feeding.catch(() => {}); // errors reach the parser, which rejects below
 
   const ids = new IdTable();
   const edges = new EdgeBuffer();
@@ -194,33 +194,44 @@ export async function loadGraph(file: string, opts: LoadOptions = {}): Promise<L
   const { sourceIndex, targetIndex } = format;
   const need = Math.max(sourceIndex, targetIndex) + 1;
 
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      lastLine = info.lines;
-      let fields = record;
-      if (whitespace) fields = fields.filter((f) => f !== '' && f !== '\r');
-      if (fields.length === 0) continue;
-      if (fields[0].charCodeAt(0) === 37 /* % */) continue; // %-comment (KONECT, Matrix Market)
-      if (headerPending) {
-        headerPending = false;
-        continue;
-      }
-      if (fields.length < need) {
-        throw new InputError(file, info.lines, `expected ${need} columns, found ${fields.length}`);
-      }
-      let a = fields[sourceIndex];
-      let b = fields[targetIndex];
-      if (whitespace && b.endsWith('\r')) b = b.slice(0, -1); // a stray CR in mixed line endings
-      if (a === '' || b === '') {
-        throw new InputError(file, info.lines, `empty node id in column ${a === '' ? sourceIndex + 1 : targetIndex + 1}`);
-      }
-      edgeLines++;
-      const u = ids.intern(a);
-      const v = ids.intern(b);
-      if (u === v) selfLoops++;
-      else edges.push(u, v);
+  // 'data' events (not async iteration) so that every record parsed before an
+  // error is handled first, and the error's line number is right.
+  const handle = ({ record, info }: { record: string[]; info: { lines: number } }): void => {
+    lastLine = info.lines;
+    let fields = record;
+    if (whitespace) fields = fields.filter((f) => f !== '' && f !== '\r');
+    if (fields.length === 0) return;
+    if (fields[0].charCodeAt(0) === 37 /* % */) return; // %-comment (KONECT, Matrix Market)
+    if (headerPending) {
+      headerPending = false;
+      return;
     }
-    await feeding;
+    if (fields.length < need) throw new InputError(file, info.lines, `expected ${need} columns, found ${fields.length}`);
+    const a = fields[sourceIndex];
+    let b = fields[targetIndex];
+    if (whitespace && b.endsWith('\r')) b = b.slice(0, -1); // a stray CR in mixed line endings
+    if (a === '' || b === '') {
+      throw new InputError(file, info.lines, `empty node id in column ${a === '' ? sourceIndex + 1 : targetIndex + 1}`);
+    }
+    edgeLines++;
+    const u = ids.intern(a);
+    const v = ids.intern(b);
+    if (u === v) selfLoops++;
+    else edges.push(u, v);
+  };
+  try {
+    await new Promise<void>((resolvePromise, reject) => {
+      parser.on('data', (row) => {
+        try {
+          handle(row);
+        } catch (err) {
+          parser.destroy();
+          reject(err);
+        }
+      });
+      parser.on('error', reject);
+      parser.on('end', resolvePromise);
+    });
   } catch (err) {
     failOnStream(err);
   }

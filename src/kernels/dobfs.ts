@@ -1,0 +1,128 @@
+/**
+ * Direction-optimizing BFS, one source at a time (Beamer, Asanović and
+ * Patterson, SC 2012; the switching rule of gapbs src/bfs.cc).
+ *
+ * Top-down steps scan the frontier's arcs. When the frontier's arcs exceed the
+ * arcs not yet checked divided by ALPHA, bottom-up steps take over: every
+ * unreached node looks for any neighbour in the frontier and stops at the first,
+ * which on the big middle levels of a small-world graph skips most arcs. Once the
+ * frontier shrinks again (fewer than n / BETA nodes and shrinking) it goes back
+ * to top-down.
+ *
+ * Bottom-up needs a node's in-arcs. An undirected CSR stores both directions, so
+ * its lists serve; a directed CSR stores out-arcs only, and a transpose would
+ * double the graph's memory, so directed graphs run top-down at every level.
+ */
+import type { Csr } from '../graph.js';
+import type { BatchResult, KernelFactory } from './types.js';
+
+/** gapbs defaults. */
+const ALPHA = 15;
+const BETA = 18;
+
+export const dobfsKernel: KernelFactory = (csr: Csr) => {
+  const { n, offsets, neighbours } = csr;
+  const canBottomUp = !csr.directed;
+  const totalArcs = offsets[n];
+  const dist = new Int32Array(n);
+  // The frontier as a list (top-down) and as bitmaps (bottom-up: current and next).
+  let queue = new Uint32Array(n);
+  let nextQueue = new Uint32Array(n);
+  const bitmapWords = (n + 31) >>> 5;
+  let front = new Uint32Array(bitmapWords);
+  let nextFront = new Uint32Array(bitmapWords);
+
+  return (sources: ArrayLike<number>): BatchResult => {
+    const histogram: number[] = [0];
+    const reached: number[] = [];
+    const distanceSum: number[] = [];
+    let maxDistance = 0;
+    let arcsScanned = 0;
+
+    for (let k = 0; k < sources.length; k++) {
+      const s = sources[k];
+      dist.fill(-1);
+      dist[s] = 0;
+      queue[0] = s;
+      let queueSize = 1;
+      let reachedCount = 0;
+      let sum = 0;
+      let edgesToCheck = totalArcs;
+      let scoutCount = offsets[s + 1] - offsets[s]; // arcs out of the current frontier
+      let bottomUpMode = false;
+      let previousSize = 0;
+
+      for (let level = 1; queueSize > 0; level++) {
+        let nextSize = 0;
+        if (canBottomUp && !bottomUpMode && scoutCount > edgesToCheck / ALPHA) {
+          // Switch to bottom-up: the frontier list becomes a bitmap.
+          bottomUpMode = true;
+          front.fill(0);
+          for (let i = 0; i < queueSize; i++) front[queue[i] >>> 5] |= 1 << (queue[i] & 31);
+          previousSize = queueSize;
+        }
+
+        if (bottomUpMode) {
+          nextFront.fill(0);
+          for (let v = 0; v < n; v++) {
+            if (dist[v] >= 0) continue;
+            const start = offsets[v];
+            const end = offsets[v + 1];
+            let j = start;
+            for (; j < end; j++) {
+              const u = neighbours[j];
+              if ((front[u >>> 5] & (1 << (u & 31))) !== 0) break;
+            }
+            if (j < end) {
+              dist[v] = level;
+              nextFront[v >>> 5] |= 1 << (v & 31);
+              nextQueue[nextSize++] = v;
+              j++;
+            }
+            arcsScanned += j - start;
+          }
+          const swap = front;
+          front = nextFront;
+          nextFront = swap;
+          // gapbs: stay bottom-up while the frontier grows or is still large.
+          if (nextSize < previousSize && nextSize <= n / BETA) {
+            bottomUpMode = false;
+            scoutCount = 1;
+          }
+          previousSize = nextSize;
+        } else {
+          edgesToCheck -= scoutCount;
+          scoutCount = 0;
+          for (let i = 0; i < queueSize; i++) {
+            const u = queue[i];
+            const end = offsets[u + 1];
+            arcsScanned += end - offsets[u];
+            for (let j = offsets[u]; j < end; j++) {
+              const v = neighbours[j];
+              if (dist[v] < 0) {
+                dist[v] = level;
+                nextQueue[nextSize++] = v;
+                scoutCount += offsets[v + 1] - offsets[v];
+              }
+            }
+          }
+        }
+
+        const swap = queue;
+        queue = nextQueue;
+        nextQueue = swap;
+        queueSize = nextSize;
+        if (nextSize > 0) {
+          while (histogram.length <= level) histogram.push(0);
+          histogram[level] += nextSize;
+          reachedCount += nextSize;
+          sum += nextSize * level;
+          if (level > maxDistance) maxDistance = level;
+        }
+      }
+      reached.push(reachedCount);
+      distanceSum.push(sum);
+    }
+    return { histogram, reached, distanceSum, maxDistance, arcsScanned };
+  };
+};

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { InputError } from '../src/errors.js';
+import { loadGraph, type LoadedGraph } from '../src/load.js';
+import { runCli, tempFile } from './helpers.js';
+
+/** The graph as a sorted list of "token-token" arcs, so two loads can be compared by value. */
+function arcs(g: LoadedGraph): string[] {
+  const out: string[] = [];
+  const { offsets, neighbours, n } = g.csr;
+  for (let u = 0; u < n; u++)
+    for (let j = offsets[u]; j < offsets[u + 1]; j++) out.push(`${g.ids.token(u)}-${g.ids.token(neighbours[j])}`);
+  return out.sort();
+}
+
+async function load(name: string, text: string | Buffer, opts = {}): Promise<LoadedGraph> {
+  return loadGraph(tempFile(name, text), opts);
+}
+
+async function loadError(name: string, text: string | Buffer, opts = {}): Promise<InputError> {
+  const err = await load(name, text, opts).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(InputError);
+  return err as InputError;
+}
+
+describe('formats', () => {
+  it('reads SNAP-style lists with # and % comments, tabs and runs of spaces', async () => {
+    const g = await load('snap.txt', '# Nodes: 3\n% konect style\n1\t2\n2   3  \n\n  3 1\n');
+    expect(g.stats).toMatchObject({ nodes: 3, edges: 3, edgeLines: 3, selfLoops: 0, duplicates: 0 });
+    expect(g.format.header).toBe(false);
+    expect(arcs(g)).toEqual(['1-2', '1-3', '2-1', '2-3', '3-1', '3-2']);
+  });
+
+  it('detects a header row in CSV and reads columns by name', async () => {
+    const g = await load('h.csv', 'node_1,node_2\n0,1\n1,2\n');
+    expect(g.format.header).toBe(true);
+    expect(g.format.headerFields).toEqual(['node_1', 'node_2']);
+    expect(g.stats).toMatchObject({ nodes: 3, edges: 2, edgeLines: 2 });
+
+    const text = 'when,follower,followed\n2020,alice,bob\n2021,"smith, jane",alice\n';
+    const d = await load('named.csv', text, { sourceColumn: 'follower', targetColumn: 'followed', directed: true });
+    expect(arcs(d)).toEqual(['alice-bob', 'smith, jane-alice']);
+    const byNumber = await load('numbered.csv', text, { sourceColumn: '2', targetColumn: '3', directed: true });
+    expect(arcs(byNumber)).toEqual(arcs(d));
+  });
+
+  it('ignores extra columns (weights, timestamps)', async () => {
+    const g = await load('w.txt', '1 2 1082008561\n2 3 1082155839\n');
+    expect(g.stats).toMatchObject({ nodes: 3, edges: 2 });
+  });
+
+  it('decides gzip by the magic bytes, not the name', async () => {
+    const text = '1 2\n2 3\n';
+    const gz = await load('looks-plain.txt', gzipSync(text));
+    const plain = await load('looks-gzipped.gz', text);
+    expect(gz.compressed).toBe(true);
+    expect(plain.compressed).toBe(false);
+    expect(arcs(gz)).toEqual(arcs(plain));
+  });
+
+  it('reads LF, CRLF and CR-only line endings, with or without a final newline', async () => {
+    const lf = arcs(await load('lf.txt', '# c\n1\t2\n2\t3\n3\t4\n'));
+    for (const [name, text] of [
+      ['crlf.txt', '# c\r\n1\t2\r\n2\t3\r\n3\t4\r\n'],
+      ['cr.txt', '# c\r1\t2\r2\t3\r3\t4\r'],
+      ['noeol.txt', '# c\n1\t2\n2\t3\n3\t4'],
+    ])
+      expect(arcs(await load(name, text)), name).toEqual(lf);
+  });
+
+  it('reads a BOM-prefixed CSV', async () => {
+    const g = await load('bom.csv', '\ufeffa,b\nx,y\n', { header: true });
+    expect(g.format.headerFields[0]).toBe('a');
+    expect(arcs(g)).toEqual(['x-y', 'y-x']);
+  });
+});
+
+describe('edges', () => {
+  it('collapses duplicate and reverse-duplicate edges and counts them', async () => {
+    const text = '1 2\n2 1\n1 2\n2 3\n';
+    const u = await load('dup.txt', text);
+    expect(u.stats).toMatchObject({ nodes: 3, edges: 2, duplicates: 2, edgeLines: 4 });
+    const d = await load('dup.txt', text, { directed: true });
+    expect(d.stats).toMatchObject({ nodes: 3, edges: 3, duplicates: 1 });
+    expect(arcs(d)).toEqual(['1-2', '2-1', '2-3']);
+  });
+
+  it('drops and counts self-loops, keeping a person seen only in a self-loop', async () => {
+    const g = await load('loops.txt', '7 7\n1 2\n1 1\n');
+    expect(g.stats).toMatchObject({ nodes: 3, edges: 1, selfLoops: 2 });
+    expect(g.ids.lookup('7')).toBeGreaterThanOrEqual(0);
+    expect(g.csr.offsets[g.ids.lookup('7') + 1] - g.csr.offsets[g.ids.lookup('7')]).toBe(0);
+  });
+
+  it('keeps ids beyond 2^53 distinct (they are tokens, not numbers)', async () => {
+    expect(1234567890123456789 === 1234567890123456788).toBe(true); // why it matters
+    const g = await load('big.txt', '1234567890123456789 1234567890123456788\n1234567890123456788 5\n');
+    expect(g.stats).toMatchObject({ nodes: 3, edges: 2 });
+    expect(arcs(g)).toContain('1234567890123456789-1234567890123456788');
+  });
+
+  it('stores sorted adjacency, both ways when undirected', async () => {
+    const g = await load('sorted.txt', '5 1\n5 3\n5 2\n1 3\n');
+    const { offsets, neighbours } = g.csr;
+    for (let u = 0; u < g.csr.n; u++) {
+      const list = Array.from(neighbours.subarray(offsets[u], offsets[u + 1]));
+      expect(list).toEqual([...list].sort((a, b) => a - b));
+    }
+    expect(offsets[g.csr.n]).toBe(8);
+    expect(neighbours.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+});
+
+describe('bad input stops with file and line', () => {
+  it('a line with one column', async () => {
+    const err = await loadError('short.txt', '# header\n1 2\n3 4\n5\n6 7\n');
+    expect(err.line).toBe(4);
+    expect(err.reason).toBe('expected 2 columns, found 1');
+  });
+
+  it('an empty id', async () => {
+    const err = await loadError('empty-id.csv', 'a,b\nx,y\nz,\n', { header: true });
+    expect(err.line).toBe(3);
+    expect(err.reason).toMatch(/empty node id in column 2/);
+  });
+
+  it('an unterminated quote', async () => {
+    const err = await loadError('quote.csv', 'a,b\nx,y\n"z,w\nu,v\n', { header: true });
+    expect(err.line).toBe(3);
+    expect(err.reason).toMatch(/unterminated quote/);
+  });
+
+  it('a truncated gzip file', async () => {
+    const lines = Array.from({ length: 20000 }, (_, i) => `${i} ${i + 1}`).join('\n');
+    const gz = gzipSync(lines);
+    const err = await loadError('cut.gz', gz.subarray(0, gz.length >> 1));
+    expect(err.reason).toMatch(/gzip data ends early/);
+    expect(err.line).toBeGreaterThan(1);
+  });
+
+  it('binary garbage, an empty file, a comment-only file', async () => {
+    expect((await loadError('bin.dat', Buffer.from([1, 2, 0, 3, 10, 4]))).reason).toMatch(/binary/);
+    expect((await loadError('empty.txt', '')).reason).toMatch(/empty/);
+    expect((await loadError('comments.txt', '# only\n# comments\n')).reason).toMatch(/no edges/);
+  });
+
+  it('a missing file and a directory', async () => {
+    const missing = await loadGraph('/nonexistent/edges.txt').catch((e: unknown) => e);
+    expect((missing as InputError).reason).toBe('no such file');
+    const dir = await loadGraph('/tmp').catch((e: unknown) => e);
+    expect((dir as InputError).reason).toMatch(/is a directory/);
+  });
+});
+
+describe('the CLI on bad input', () => {
+  it('prints one line with file and line, exits non-zero, no stack trace', () => {
+    const file = tempFile('edges.csv', 'a,b\n1,2\n3\n');
+    const r = runCli(['estimate', file, '--header']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`smallworld: ${file}:3: expected 2 columns, found 1\n`);
+  });
+
+  it('reports a missing file the same way', () => {
+    const r = runCli(['estimate', '/nonexistent/edges.txt']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('smallworld: /nonexistent/edges.txt: no such file\n');
+  });
+
+  it('rejects a bad option value with one line', () => {
+    const r = runCli(['estimate', 'x.txt', '--samples', 'many']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.split('\n')[0]).toMatch(/^smallworld: .*samples.*positive integer/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
