@@ -1,0 +1,178 @@
+/**
+ * Benchmark of one whole estimate (load + BFS) on a Graph500 R-MAT graph, at
+ * 1 and 2 worker threads.
+ *
+ *   node dist/bench/estimate.js [--scale 20] [--samples 1000] [--kernel NAME] [--threads 1,2]
+ *
+ * Each thread count runs `smallworld estimate --json` (the CLI over estimateFile
+ * from src/run.ts) in its own child process: peak RSS only ever grows within a
+ * process, so this is the only way each run reports its own peak. Prints a table
+ * and writes everything to bench/results/estimate-<timestamp>.json.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureRmat, projectRoot } from './graphs.js';
+
+interface ChildTimings {
+  loadSeconds: number;
+  estimateSeconds: number;
+  totalSeconds: number;
+  peakRssBytes: number;
+  arcsPerSecond: number;
+}
+
+/** The fields of the CLI's JSON (src/report.ts toJson) that this benchmark reads. */
+interface ChildResult {
+  nodes: number;
+  edges: number;
+  sources: number;
+  threads: number;
+  kernel: string;
+  graphBytes: number;
+  arcsScanned: number;
+  meanDistance: number | null;
+  timings: ChildTimings;
+}
+
+interface Run {
+  threads: number;
+  /** Wall time of the child, node start-up included. */
+  wallSeconds: number;
+  result: ChildResult;
+}
+
+function positiveInt(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}
+
+function runCli(root: string, file: string, threads: number, samples: number, kernel?: string): Promise<Run> {
+  const cli = join(root, 'dist/src/cli.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npm run build'`);
+  const args = [cli, 'estimate', file, '--json', '--quiet', '--threads', String(threads), '--samples', String(samples)];
+  if (kernel) args.push('--kernel', kernel);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code !== 0) return reject(new Error(`smallworld estimate --threads ${threads} failed (${signal ?? `exit ${code}`})`));
+      try {
+        const result = JSON.parse(Buffer.concat(out).toString('utf8')) as ChildResult;
+        resolve({ threads, wallSeconds: (performance.now() - started) / 1000, result });
+      } catch (err) {
+        reject(new Error(`unreadable JSON from smallworld estimate: ${(err as Error).message}`));
+      }
+    });
+  });
+}
+
+function gitCommit(root: string): { commit: string | null; dirty: boolean | null } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
+    return { commit, dirty: status.trim() !== '' };
+  } catch {
+    return { commit: null, dirty: null };
+  }
+}
+
+function machineInfo(root: string) {
+  const cpuList = cpus();
+  return {
+    cpu: cpuList[0]?.model ?? 'unknown',
+    cores: cpuList.length,
+    availableParallelism: availableParallelism(),
+    memoryBytes: totalmem(),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    ...gitCommit(root),
+  };
+}
+
+function formatTable(runs: Run[]): string {
+  const base = runs.find((r) => r.threads === 1);
+  const header = ['threads', 'load s', 'BFS s', 'M arcs/s', 'speedup', 'peak RSS MiB', 'wall s', 'mean dist'];
+  const rows = runs.map(({ threads, wallSeconds, result: r }) => [
+    String(threads),
+    r.timings.loadSeconds.toFixed(2),
+    r.timings.estimateSeconds.toFixed(2),
+    (r.timings.arcsPerSecond / 1e6).toFixed(1),
+    base ? (base.result.timings.estimateSeconds / r.timings.estimateSeconds).toFixed(2) + 'x' : '-',
+    (r.timings.peakRssBytes / 2 ** 20).toFixed(0),
+    wallSeconds.toFixed(2),
+    r.meanDistance === null ? 'n/a' : r.meanDistance.toFixed(4),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((cell, i) => cell.padStart(widths[i])).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      scale: { type: 'string', default: '20' },
+      samples: { type: 'string', default: '1000' },
+      kernel: { type: 'string' },
+      threads: { type: 'string', default: '1,2' },
+    },
+  });
+  const scale = positiveInt('scale', values.scale);
+  const samples = positiveInt('samples', values.samples);
+  const threadCounts = values.threads.split(',').map((t) => positiveInt('threads', t.trim()));
+  const root = projectRoot();
+  const machine = machineInfo(root);
+  const file = await ensureRmat(scale);
+
+  const runs: Run[] = [];
+  for (const threads of threadCounts) {
+    process.stderr.write(`R-MAT scale ${scale}, ${samples} sources, ${threads} thread${threads === 1 ? '' : 's'} ...\n`);
+    runs.push(await runCli(root, file, threads, samples, values.kernel));
+  }
+
+  const first = runs[0].result;
+  process.stdout.write(
+    `\nR-MAT scale ${scale} (${file}): ${first.nodes.toLocaleString('en-US')} nodes, ${first.edges.toLocaleString('en-US')} edges; ` +
+      `${first.sources} sources, kernel ${first.kernel}\n` +
+      `${machine.cpu}, ${machine.cores} cores, node ${machine.node}, commit ${machine.commit?.slice(0, 12) ?? 'unknown'}${machine.dirty ? ' (dirty)' : ''}\n\n` +
+      formatTable(runs) +
+      '\n',
+  );
+
+  const startedAt = new Date();
+  const report = {
+    benchmark: 'estimate',
+    date: startedAt.toISOString(),
+    machine,
+    graph: { kind: 'rmat', scale, seed: 1, file, nodes: first.nodes, edges: first.edges, graphBytes: first.graphBytes },
+    samples,
+    kernel: first.kernel,
+    runs: runs.map(({ threads, wallSeconds, result: r }) => ({
+      threads,
+      wallSeconds,
+      loadSeconds: r.timings.loadSeconds,
+      bfsSeconds: r.timings.estimateSeconds,
+      totalSeconds: r.timings.totalSeconds,
+      arcsScanned: r.arcsScanned,
+      arcsPerSecond: r.timings.arcsPerSecond,
+      peakRssBytes: r.timings.peakRssBytes,
+      meanDistance: r.meanDistance,
+    })),
+  };
+  const dir = join(root, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `estimate-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(`\nwrote ${out}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench/estimate: ${(err as Error).message}\n`);
+  process.exitCode = 2;
+});
