@@ -3,250 +3,321 @@
  * Efficient Multi-Source Graph Traversal", VLDB 2015).
  *
  * Up to `lanes` sources run together, one bit ("lane") per source in per-node
- * words, so each adjacency list is read once per level for every lane at once
- * instead of once per source. With 32 * wordsPerNode lanes a node has
- * wordsPerNode words in each bit set, stored side by side.
+ * words, so an adjacency list is read once per level for all lanes instead of
+ * once per source. With 32 * K lanes a node has K words in each bit set:
  *
- *   seen[v]  lanes that have reached v (at this level or earlier)
- *   visit[v] lanes whose frontier holds v at the current level
- *   next[v]  lanes reaching v for the first time at the next level
+ *   seen[v]  lanes that have reached v (at this level or before)
+ *   next[v]  lanes reaching v for the first time at this level
+ *   visit[v] lanes whose frontier holds v (reached at the previous level)
  *
- * A level is either a top-down step (each frontier node ORs its visit bits,
- * minus what the target has seen, into next of its neighbours) or a bottom-up
- * step (each not yet fully seen node ORs the visit bits of its neighbours, and
- * stops as soon as every lane has reached it). Bottom-up needs in-arcs, which an
- * undirected CSR has and a directed one does not, so directed graphs stay
- * top-down. The choice per level compares the arcs each would read.
+ * seen and next of a node share one record of 2K words (one cache line for
+ * K <= 8), so the random access per arc touches one line.
  *
- * Counting: histogram[d] is the popcount of the bits first seen at level d, and
- * each lane's count of new nodes per level comes from bit-sliced counters
- * (a ripple-carry adder over words, 32 lanes added per instruction) read out
- * once per level, so per-node counting costs a few word operations, not a loop
- * over set bits.
+ * A level is a top-down step (each frontier node ORs its visit bits, minus what
+ * the neighbour has seen, into the neighbour's next) or a bottom-up step (each
+ * node not yet seen by every lane ORs its neighbours' visit bits, and stops as
+ * soon as every lane has reached it). Bottom-up reads a node's in-arcs; an
+ * undirected CSR has them, a directed one stores out-arcs only, so directed
+ * graphs stay top-down. Per level the cheaper step is guessed from arc counts.
  *
- * Memory per worker: 12 * wordsPerNode bytes per node plus two node lists.
+ * Counting: histogram[d] = bits first set at level d. Each lane's new nodes per
+ * level come from bit-sliced counters (a ripple-carry adder over whole words, so
+ * 32 lanes count at once) read out once per level.
+ *
+ * Scratch per worker: 12 * K bytes per node plus two node lists.
  */
 import type { Csr } from '../graph.js';
 import type { BatchResult, KernelFactory } from './types.js';
 
-const ALL = 0xffffffff;
-
 /**
- * Bottom-up when the frontier's out-arcs exceed the arcs of nodes some lane has
- * not yet reached divided by this (bottom-up stops early on most of them).
+ * Bottom-up when the frontier's arcs times this exceed the arcs of nodes that
+ * some lane has not reached (measured on R-MAT and SNAP social graphs).
  */
 const BOTTOM_UP_RATIO = 4;
 
 export interface MsbfsOptions {
-  /** 32-bit words per node per bit set: lanes = 32 * wordsPerNode. */
+  /** 32-bit words per node per bit set: 32 * wordsPerNode lanes. */
   wordsPerNode: number;
-  /** Allow bottom-up levels on undirected graphs. */
+  /** Allow bottom-up levels (undirected graphs only). */
   bottomUp: boolean;
 }
 
-export function msbfsKernel({ wordsPerNode, bottomUp }: MsbfsOptions): KernelFactory {
-  const K = wordsPerNode;
-  const lanes = 32 * K;
+export function msbfsKernel(options: MsbfsOptions): KernelFactory {
   return (csr: Csr) => {
-    const { n, offsets, neighbours } = csr;
-    const canBottomUp = bottomUp && !csr.directed;
-    // seen and next of a node share one record (stride 2K) so the top-down inner
-    // loop's check and update touch one cache line.
-    const state = new Uint32Array(n * 2 * K);
-    const visit = new Uint32Array(n * K);
-    let frontier = new Uint32Array(n);
-    let reachedNow = new Uint32Array(n); // nodes with a nonzero next: the next frontier
-    const frontierBits = new Uint32Array(K);
-    const gathered = new Uint32Array(K);
-    // slices[w * 32 + b] holds bit b of each lane's count (lanes of word w) for this level.
-    const slices = new Uint32Array(K * 32);
-    const levelCount = new Float64Array(lanes);
-    const laneReached = new Float64Array(lanes);
-    const laneSum = new Float64Array(lanes);
-
-    /** Adds 1 to the level counter of every lane set in word w of a node. */
-    const countNew = (w: number, bits: number): void => {
-      let carry = bits;
-      for (let b = w * 32; carry !== 0; b++) {
-        const s = slices[b];
-        slices[b] = s ^ carry;
-        carry = s & carry;
-      }
-    };
-
-    /** Moves this level's bit-sliced counters into levelCount; returns the total. */
-    const drainCounters = (): number => {
-      let total = 0;
-      levelCount.fill(0);
-      for (let w = 0; w < K; w++) {
-        for (let b = 0; b < 32; b++) {
-          let s = slices[w * 32 + b];
-          if (s === 0) continue;
-          slices[w * 32 + b] = 0;
-          const weight = 2 ** b;
-          while (s !== 0) {
-            const lane = 31 - Math.clz32(s & -s);
-            levelCount[w * 32 + lane] += weight;
-            total += weight;
-            s &= s - 1;
-          }
-        }
-      }
-      return total;
-    };
-
-    return (sources: ArrayLike<number>): BatchResult => {
-      const histogram: number[] = [0];
-      const reached: number[] = [];
-      const distanceSum: number[] = [];
-      let maxDistance = 0;
-      let arcsScanned = 0;
-
-      for (let first = 0; first < sources.length; first += lanes) {
-        const active = Math.min(lanes, sources.length - first);
-
-        // Unused lanes start as seen everywhere, so a node is done when all its seen words are ALL.
-        let remainingArcs = 0; // out-arcs of nodes some lane has not reached
-        for (let w = 0; w < K; w++) {
-          const used = Math.max(0, Math.min(32, active - 32 * w));
-          const unusedMask = used === 32 ? 0 : ~((1 << used) - 1) >>> 0;
-          for (let v = 0, at = w; v < n; v++, at += 2 * K) state[at] = unusedMask;
-        }
-        if (canBottomUp) remainingArcs = offsets[n];
-
-        let frontierSize = 0;
-        let frontierArcs = 0;
-        for (let lane = 0; lane < active; lane++) {
-          const s = sources[first + lane];
-          const w = lane >>> 5;
-          const bit = 1 << (lane & 31);
-          let empty = true;
-          for (let x = 0; x < K; x++) if (visit[s * K + x] !== 0) empty = false;
-          if (empty) {
-            frontier[frontierSize++] = s;
-            frontierArcs += offsets[s + 1] - offsets[s];
-          }
-          visit[s * K + w] |= bit;
-          state[s * 2 * K + w] |= bit;
-          laneReached[lane] = 0;
-          laneSum[lane] = 0;
-        }
-        if (canBottomUp) {
-          for (let i = 0; i < frontierSize; i++) {
-            const s = frontier[i];
-            if (isFull(state, s * 2 * K, K)) remainingArcs -= offsets[s + 1] - offsets[s];
-          }
-        }
-
-        for (let level = 1; frontierSize > 0; level++) {
-          let reachedSize = 0;
-          if (canBottomUp && frontierArcs * BOTTOM_UP_RATIO > remainingArcs) {
-            // Bottom-up: every node not yet seen by all lanes gathers its neighbours' visit bits.
-            for (let v = 0; v < n; v++) {
-              const base = v * 2 * K;
-              if (isFull(state, base, K)) continue;
-              gathered.fill(0);
-              const end = offsets[v + 1];
-              let j = offsets[v];
-              for (; j < end; j++) {
-                const u = neighbours[j] * K;
-                let done = true;
-                for (let w = 0; w < K; w++) {
-                  const g = gathered[w] | visit[u + w];
-                  gathered[w] = g;
-                  if (~(g | state[base + w]) !== 0) done = false;
-                }
-                if (done) {
-                  j++;
-                  break;
-                }
-              }
-              arcsScanned += j - offsets[v];
-              let any = 0;
-              for (let w = 0; w < K; w++) {
-                const fresh = (gathered[w] & ~state[base + w]) >>> 0;
-                state[base + K + w] = fresh;
-                any |= fresh;
-              }
-              if (any !== 0) reachedNow[reachedSize++] = v;
-            }
-          } else {
-            // Top-down: each frontier node pushes its visit bits to its neighbours.
-            for (let i = 0; i < frontierSize; i++) {
-              const u = frontier[i];
-              for (let w = 0; w < K; w++) frontierBits[w] = visit[u * K + w];
-              const end = offsets[u + 1];
-              arcsScanned += end - offsets[u];
-              for (let j = offsets[u]; j < end; j++) {
-                const base = neighbours[j] * 2 * K;
-                let fresh = 0;
-                let before = 0;
-                for (let w = 0; w < K; w++) {
-                  const bits = frontierBits[w] & ~state[base + w];
-                  const next = state[base + K + w];
-                  before |= next;
-                  state[base + K + w] = next | bits;
-                  fresh |= bits;
-                }
-                if (fresh !== 0 && before === 0) reachedNow[reachedSize++] = neighbours[j];
-              }
-            }
-          }
-
-          // The old frontier's visit bits are spent; the nodes just reached become the frontier.
-          for (let i = 0; i < frontierSize; i++) {
-            const u = frontier[i] * K;
-            for (let w = 0; w < K; w++) visit[u + w] = 0;
-          }
-          frontierArcs = 0;
-          for (let i = 0; i < reachedSize; i++) {
-            const v = reachedNow[i];
-            const base = v * 2 * K;
-            let seenAll = ALL;
-            for (let w = 0; w < K; w++) {
-              const fresh = state[base + K + w];
-              state[base + K + w] = 0;
-              const seen = (state[base + w] | fresh) >>> 0;
-              state[base + w] = seen;
-              seenAll &= seen;
-              visit[v * K + w] = fresh;
-              if (fresh !== 0) countNew(w, fresh);
-            }
-            const degree = offsets[v + 1] - offsets[v];
-            frontierArcs += degree;
-            if (seenAll === -1) remainingArcs -= degree;
-          }
-          const swap = frontier;
-          frontier = reachedNow;
-          reachedNow = swap;
-          frontierSize = reachedSize;
-
-          if (reachedSize === 0) break;
-          const total = drainCounters();
-          while (histogram.length <= level) histogram.push(0);
-          histogram[level] += total;
-          if (level > maxDistance) maxDistance = level;
-          for (let lane = 0; lane < active; lane++) {
-            const c = levelCount[lane];
-            laneReached[lane] += c;
-            laneSum[lane] += c * level;
-          }
-        }
-
-        for (let lane = 0; lane < active; lane++) {
-          reached.push(laneReached[lane]);
-          distanceSum.push(laneSum[lane]);
-        }
-      }
-      return { histogram, reached, distanceSum, maxDistance, arcsScanned };
-    };
+    const bfs = new MultiSourceBfs(csr, options.wordsPerNode, options.bottomUp && !csr.directed);
+    return (sources) => bfs.run(sources);
   };
 }
 
-/** Whether every lane has seen the node whose record starts at base. */
-function isFull(state: Uint32Array, base: number, words: number): boolean {
-  for (let w = 0; w < words; w++) if (state[base + w] !== ALL) return false;
-  return true;
+class MultiSourceBfs {
+  private readonly n: number;
+  private readonly offsets: Uint32Array;
+  private readonly neighbours: Uint32Array;
+  private readonly lanes: number;
+  /** Per node: K words seen, then K words next. */
+  private readonly state: Uint32Array;
+  private readonly visit: Uint32Array;
+  private frontier: Uint32Array;
+  /** The nodes given a nonzero next in this level's step: the next frontier. */
+  private reachedNow: Uint32Array;
+  /** slices[w * 32 + b] holds bit b of this level's new-node count for each lane of word w. */
+  private readonly slices: Uint32Array;
+  private readonly levelCount: Float64Array;
+  private readonly laneReached: Float64Array;
+  private readonly laneSum: Float64Array;
+  /** Lanes whose BFS has ended, per word, already marked seen everywhere. */
+  private readonly retired: Uint32Array;
+  private arcsScanned = 0;
+  /** Out-arcs of nodes that some lane has not reached: what a bottom-up step may read. */
+  private remainingArcs = 0;
+
+  constructor(
+    csr: Csr,
+    private readonly K: number,
+    private readonly canBottomUp: boolean,
+  ) {
+    this.n = csr.n;
+    this.offsets = csr.offsets;
+    this.neighbours = csr.neighbours;
+    this.lanes = 32 * K;
+    this.state = new Uint32Array(csr.n * 2 * K);
+    this.visit = new Uint32Array(csr.n * K);
+    this.frontier = new Uint32Array(csr.n);
+    this.reachedNow = new Uint32Array(csr.n);
+    this.slices = new Uint32Array(K * 32);
+    this.levelCount = new Float64Array(this.lanes);
+    this.laneReached = new Float64Array(this.lanes);
+    this.laneSum = new Float64Array(this.lanes);
+    this.retired = new Uint32Array(K);
+  }
+
+  run(sources: ArrayLike<number>): BatchResult {
+    const result: BatchResult = { histogram: [0], reached: [], distanceSum: [], maxDistance: 0, arcsScanned: 0 };
+    this.arcsScanned = 0;
+    for (let first = 0; first < sources.length; first += this.lanes) {
+      const active = Math.min(this.lanes, sources.length - first);
+      this.traverse(sources, first, active, result);
+      for (let lane = 0; lane < active; lane++) {
+        result.reached.push(this.laneReached[lane]);
+        result.distanceSum.push(this.laneSum[lane]);
+      }
+    }
+    result.arcsScanned = this.arcsScanned;
+    return result;
+  }
+
+  /** One BFS for sources[first .. first + active), one lane each. */
+  private traverse(sources: ArrayLike<number>, first: number, active: number, result: BatchResult): void {
+    const { K, state, visit, offsets } = this;
+    // Unused lanes count as seen everywhere, so "seen by all lanes" means done.
+    for (let w = 0; w < K; w++) {
+      const used = Math.max(0, Math.min(32, active - 32 * w));
+      this.retired[w] = used === 32 ? 0 : ~((1 << used) - 1);
+    }
+    this.retireLanes(this.retired, true);
+    this.laneReached.fill(0);
+    this.laneSum.fill(0);
+
+    let frontierSize = 0;
+    let frontierArcs = 0;
+    for (let lane = 0; lane < active; lane++) {
+      const s = sources[first + lane];
+      let wasEmpty = true;
+      for (let w = 0; w < K; w++) if (visit[s * K + w] !== 0) wasEmpty = false;
+      if (wasEmpty) {
+        this.frontier[frontierSize++] = s;
+        frontierArcs += offsets[s + 1] - offsets[s];
+      }
+      const bit = 1 << (lane & 31);
+      visit[s * K + (lane >>> 5)] |= bit;
+      state[s * 2 * K + (lane >>> 5)] |= bit;
+    }
+    for (let i = 0; i < frontierSize; i++) {
+      const s = this.frontier[i];
+      if (this.seenByAll(s)) this.remainingArcs -= offsets[s + 1] - offsets[s];
+    }
+
+    for (let level = 1; frontierSize > 0; level++) {
+      const bottomUp = this.canBottomUp && frontierArcs * BOTTOM_UP_RATIO > this.remainingArcs;
+      const reachedSize = bottomUp ? this.bottomUpStep() : this.topDownStep(frontierSize);
+      frontierArcs = this.advance(frontierSize, reachedSize);
+      frontierSize = reachedSize;
+      if (reachedSize === 0) break;
+
+      const total = this.drainCounters();
+      const { histogram } = result;
+      while (histogram.length <= level) histogram.push(0);
+      histogram[level] += total;
+      if (level > result.maxDistance) result.maxDistance = level;
+      let ended = false;
+      for (let lane = 0; lane < active; lane++) {
+        const count = this.levelCount[lane];
+        this.laneReached[lane] += count;
+        this.laneSum[lane] += count * level;
+        if (count === 0 && (this.retired[lane >>> 5] & (1 << (lane & 31))) === 0) ended = true;
+      }
+      // A finished lane would keep every node "not seen by all" and disable
+      // bottom-up's skips and early exits: mark it seen everywhere.
+      if (ended && this.canBottomUp) this.retireEndedLanes(active);
+    }
+  }
+
+  /** Top-down: each frontier node pushes its visit bits to its neighbours' next. */
+  private topDownStep(frontierSize: number): number {
+    const { K, state, visit, offsets, neighbours, frontier, reachedNow } = this;
+    let reachedSize = 0;
+    for (let i = 0; i < frontierSize; i++) {
+      const u = frontier[i];
+      const from = u * K;
+      const end = offsets[u + 1];
+      this.arcsScanned += end - offsets[u];
+      for (let j = offsets[u]; j < end; j++) {
+        const v = neighbours[j];
+        const base = v * 2 * K;
+        let fresh = 0;
+        for (let w = 0; w < K; w++) fresh |= visit[from + w] & ~state[base + w];
+        if (fresh === 0) continue;
+        let before = 0;
+        for (let w = 0; w < K; w++) {
+          const next = state[base + K + w];
+          before |= next;
+          state[base + K + w] = next | (visit[from + w] & ~state[base + w]);
+        }
+        if (before === 0) reachedNow[reachedSize++] = v;
+      }
+    }
+    return reachedSize;
+  }
+
+  /**
+   * Bottom-up: each node not yet seen by every lane gathers its neighbours'
+   * visit bits into its next, stopping once every lane has reached it.
+   */
+  private bottomUpStep(): number {
+    const { K, n, state, visit, offsets, neighbours, reachedNow } = this;
+    let reachedSize = 0;
+    let scanned = 0;
+    for (let v = 0; v < n; v++) {
+      const base = v * 2 * K;
+      let unseen = 0;
+      for (let w = 0; w < K; w++) unseen |= ~state[base + w];
+      if (unseen === 0) continue;
+      const start = offsets[v];
+      const end = offsets[v + 1];
+      let j = start;
+      while (j < end) {
+        const from = neighbours[j++] * K;
+        let missing = 0;
+        for (let w = 0; w < K; w++) {
+          const gathered = state[base + K + w] | visit[from + w];
+          state[base + K + w] = gathered;
+          missing |= ~(gathered | state[base + w]);
+        }
+        if (missing === 0) break;
+      }
+      scanned += j - start;
+      let fresh = 0;
+      for (let w = 0; w < K; w++) {
+        const bits = state[base + K + w] & ~state[base + w];
+        state[base + K + w] = bits;
+        fresh |= bits;
+      }
+      if (fresh !== 0) reachedNow[reachedSize++] = v;
+    }
+    this.arcsScanned += scanned;
+    return reachedSize;
+  }
+
+  /**
+   * Ends a level: the old frontier's visit bits are spent, next becomes seen and
+   * the new visit, new bits are counted. Returns the new frontier's out-arcs.
+   */
+  private advance(frontierSize: number, reachedSize: number): number {
+    const { K, state, visit, offsets, frontier, reachedNow, slices } = this;
+    for (let i = 0; i < frontierSize; i++) {
+      const from = frontier[i] * K;
+      for (let w = 0; w < K; w++) visit[from + w] = 0;
+    }
+    let frontierArcs = 0;
+    for (let i = 0; i < reachedSize; i++) {
+      const v = reachedNow[i];
+      const base = v * 2 * K;
+      let unseen = 0;
+      for (let w = 0; w < K; w++) {
+        const fresh = state[base + K + w];
+        state[base + K + w] = 0;
+        const seen = state[base + w] | fresh;
+        state[base + w] = seen;
+        unseen |= ~seen;
+        visit[v * K + w] = fresh;
+        // Add one to the level count of each lane in fresh (ripple carry).
+        let carry = fresh;
+        for (let b = w * 32; carry !== 0; b++) {
+          const s = slices[b];
+          slices[b] = s ^ carry;
+          carry = s & carry;
+        }
+      }
+      const degree = offsets[v + 1] - offsets[v];
+      frontierArcs += degree;
+      if (unseen === 0) this.remainingArcs -= degree;
+    }
+    this.frontier = reachedNow;
+    this.reachedNow = frontier;
+    return frontierArcs;
+  }
+
+  /** Moves the bit-sliced counters into levelCount (and clears them); returns the total. */
+  private drainCounters(): number {
+    const { K, slices, levelCount } = this;
+    let total = 0;
+    levelCount.fill(0);
+    for (let w = 0; w < K; w++) {
+      for (let b = 0; b < 32; b++) {
+        let s = slices[w * 32 + b];
+        if (s === 0) continue;
+        slices[w * 32 + b] = 0;
+        const weight = 2 ** b;
+        for (; s !== 0; s &= s - 1) {
+          levelCount[w * 32 + 31 - Math.clz32(s & -s)] += weight;
+          total += weight;
+        }
+      }
+    }
+    return total;
+  }
+
+  /** Marks lanes that found nothing new this level as seen everywhere. */
+  private retireEndedLanes(active: number): void {
+    const ended = new Uint32Array(this.K);
+    for (let lane = 0; lane < active; lane++) {
+      const bit = 1 << (lane & 31);
+      if (this.levelCount[lane] === 0 && (this.retired[lane >>> 5] & bit) === 0) ended[lane >>> 5] |= bit;
+    }
+    for (let w = 0; w < this.K; w++) this.retired[w] |= ended[w];
+    this.retireLanes(ended);
+  }
+
+  /** ORs mask into (or with reset: sets it as) every node's seen words; recounts remainingArcs. */
+  private retireLanes(mask: Uint32Array, reset = false): void {
+    const { K, n, state, offsets } = this;
+    let remaining = 0;
+    for (let v = 0, base = 0; v < n; v++, base += 2 * K) {
+      let unseen = 0;
+      for (let w = 0; w < K; w++) {
+        const seen = reset ? mask[w] : state[base + w] | mask[w];
+        state[base + w] = seen;
+        unseen |= ~seen;
+      }
+      if (unseen !== 0) remaining += offsets[v + 1] - offsets[v];
+    }
+    this.remainingArcs = remaining;
+  }
+
+  private seenByAll(v: number): boolean {
+    for (let w = 0; w < this.K; w++) if (~this.state[v * 2 * this.K + w] !== 0) return false;
+    return true;
+  }
 }
 
 export const msbfs32 = msbfsKernel({ wordsPerNode: 1, bottomUp: true });

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { effectiveDiameter, meanWithInterval, mergeHistograms } from '../src/estimate.js';
+import { referenceKernel } from '../src/kernels/reference.js';
+import { loadGraph } from '../src/load.js';
+import { sampleSources } from '../src/random.js';
+import { toJson } from '../src/report.js';
+import { estimateFile } from '../src/run.js';
+import { DATASETS, haveShared, loadTruth, ROOT, runCli } from './helpers.js';
+
+describe('pieces of the estimator', () => {
+  it('merges histograms of different lengths', () => {
+    expect(mergeHistograms([[0, 1, 2], [0, 3], [0, 0, 0, 4]])).toEqual([0, 4, 2, 4]);
+  });
+
+  it('interpolates the effective diameter as SNAP does', () => {
+    // g(1) = 0.5, g(2) = 0.8, g(3) = 1: D = 3, value 2 + (0.9 - 0.8) / 0.2 = 2.5
+    expect(effectiveDiameter([0, 5, 3, 2])).toBeCloseTo(2.5, 12);
+    // reached exactly at a hop count
+    expect(effectiveDiameter([0, 9, 1])).toBeCloseTo(1, 12);
+  });
+
+  it('gives a zero-width interval when every source is used, none for one source', () => {
+    expect(meanWithInterval([3, 3], [6, 9], 2).ci).toEqual([2.5, 2.5]);
+    expect(meanWithInterval([3], [6], 10).ci).toBeNull();
+    const { mean, ci } = meanWithInterval([3, 3, 3], [6, 9, 12], 1000);
+    expect(mean).toBe(3);
+    expect(ci![0]).toBeLessThan(3);
+    expect(ci![1]).toBeGreaterThan(3);
+  });
+
+  it('samples distinct sources, reproducibly, for small and large shares', () => {
+    for (const [n, k] of [[1000, 10], [1000, 900], [5, 5]]) {
+      const a = sampleSources(n, k, 42);
+      expect(new Set(a).size).toBe(k);
+      expect(Math.max(...a)).toBeLessThan(n);
+      expect(Array.from(sampleSources(n, k, 42))).toEqual(Array.from(a));
+    }
+    expect(Array.from(sampleSources(1000, 10, 43))).not.toEqual(Array.from(sampleSources(1000, 10, 42)));
+  });
+});
+
+const sample = join(ROOT, 'data/sample-social.tsv');
+
+describe('sampled estimates', () => {
+  it('same seed, same figures at 1 and 2 threads', async () => {
+    const one = toJson(await estimateFile(sample, { samples: 300, seed: 5, threads: 1 }));
+    const two = toJson(await estimateFile(sample, { samples: 300, seed: 5, threads: 2 }));
+    const figures = (j: Record<string, unknown>) => ({ ...j, threads: undefined, timings: undefined });
+    expect(figures(two)).toEqual(figures(one));
+    const other = toJson(await estimateFile(sample, { samples: 300, seed: 6, threads: 2 }));
+    expect(other.meanDistance).not.toBe(one.meanDistance);
+  });
+
+  it.skipIf(!haveShared())('95% intervals contain the exact mean in about 95% of seeds (facebook_combined)', async () => {
+    // One BFS from every node gives each source's figures; a sample is then a choice of sources.
+    const file = join(DATASETS, 'facebook_combined.txt.gz');
+    const exact = loadTruth()['facebook_combined.txt.gz'].meanDistance;
+    const g = await loadGraph(file);
+    const every = referenceKernel(g.csr)(Uint32Array.from({ length: g.csr.n }, (_, i) => i));
+    const k = 400;
+    let covered = 0;
+    const seeds = 200;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const s = Array.from(sampleSources(g.csr.n, k, seed));
+      const { ci } = meanWithInterval(s.map((i) => every.reached[i]), s.map((i) => every.distanceSum[i]), g.csr.n);
+      if (ci![0] <= exact && exact <= ci![1]) covered++;
+    }
+    console.log(`coverage of the 95% interval, ${k} sources, ${seeds} seeds: ${(covered / seeds).toFixed(3)}`);
+    expect(covered / seeds).toBeGreaterThanOrEqual(0.9);
+    expect(covered / seeds).toBeLessThanOrEqual(0.99);
+
+    // The pipeline (pool, batches, merge) gives the interval of the same sources.
+    const r = await estimateFile(file, { samples: k, seed: 3, threads: 2 });
+    const s = Array.from(sampleSources(g.csr.n, k, 3));
+    const direct = meanWithInterval(s.map((i) => every.reached[i]), s.map((i) => every.distanceSum[i]), g.csr.n);
+    expect(r.meanDistance).toBeCloseTo(direct.mean!, 12);
+    expect(r.meanDistanceCi95![0]).toBeCloseTo(direct.ci![0], 12);
+    expect(r.meanDistanceCi95![1]).toBeCloseTo(direct.ci![1], 12);
+    expect(r.meanDistanceCi95![1] - r.meanDistanceCi95![0]).toBeLessThan(0.2);
+  });
+});
+
+describe('the CLI', () => {
+  it('prints one JSON object with every figure for one file', () => {
+    const r = runCli(['estimate', sample, '--samples', '50', '--json', '--threads', '2']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    for (const key of [
+      'meanDistance', 'meanDistanceCi95', 'degreesOfSeparation', 'distanceHistogram', 'effectiveDiameter90',
+      'maxDistanceSeen', 'reachablePairFraction', 'nodes', 'edges', 'sources', 'seed', 'threads',
+    ])
+      expect(j).toHaveProperty(key);
+    expect(Object.keys(j.timings)).toEqual(expect.arrayContaining(['loadSeconds', 'estimateSeconds', 'totalSeconds', 'peakRssBytes']));
+    expect(j.nodes).toBe(20000);
+    expect(j.sources).toBe(50);
+    expect(j.degreesOfSeparation).toBeCloseTo(j.meanDistance - 1, 12);
+    expect(j.distanceHistogram[0]).toBe(0);
+    expect(j.timings.peakRssBytes).toBeGreaterThan(1e6);
+  });
+
+  it('prints an array for several files and a table row per file without --json', () => {
+    const json = runCli(['estimate', sample, sample, '--samples', '20', '--json']);
+    expect(JSON.parse(json.stdout)).toHaveLength(2);
+    const table = runCli(['estimate', sample, sample, '--samples', '20']);
+    expect(table.status).toBe(0);
+    expect(table.stdout.trim().split('\n')).toHaveLength(4); // header, rule, two rows
+  });
+});
