@@ -1,54 +1,56 @@
 /**
- * EdgeBuffer: the raw (source, target) index pairs read from a file, kept in
- * fixed-size Uint32Array chunks so growing never copies what is already there
- * (a doubling array would briefly hold 3x the edges). Freed once the CSR is built.
+ * EdgeBuffer: the raw (source, target) pairs read from a file, in file order,
+ * kept in separate Uint32Array chunks so growing never copies what is already
+ * there (a doubling array would briefly hold 3x the edges), and so that chunks
+ * parsed by other threads can be appended as they are. Self-loops stay in
+ * (they name a person); the CSR builder counts and drops them.
  */
 const CHUNK_PAIRS = 1 << 20;
 
+interface Chunk {
+  data: Uint32Array;
+  pairs: number;
+}
+
 export class EdgeBuffer {
-  private chunks: Uint32Array[] = [];
-  private current = new Uint32Array(0);
-  private fill = 0; // pairs used in `current`
-  private full = 0; // pairs in earlier chunks
+  private chunks: Chunk[] = [];
+  private current: Chunk | undefined;
+  private total = 0;
 
   get length(): number {
-    return this.full + this.fill;
+    return this.total;
   }
 
   push(u: number, v: number): void {
-    if (this.fill * 2 === this.current.length) {
-      if (this.current.length > 0) this.full += this.fill;
-      this.current = new Uint32Array(CHUNK_PAIRS * 2);
-      this.chunks.push(this.current);
-      this.fill = 0;
+    let c = this.current;
+    if (!c || c.pairs * 2 === c.data.length) {
+      c = { data: new Uint32Array(CHUNK_PAIRS * 2), pairs: 0 };
+      this.chunks.push(c);
+      this.current = c;
     }
-    const at = this.fill * 2;
-    this.current[at] = u;
-    this.current[at + 1] = v;
-    this.fill++;
+    c.data[c.pairs * 2] = u;
+    c.data[c.pairs * 2 + 1] = v;
+    c.pairs++;
+    this.total++;
   }
 
-  /** Calls fn(u, v) for every pair in insertion order. */
-  forEach(fn: (u: number, v: number) => void): void {
-    const last = this.chunks.length - 1;
-    for (let c = 0; c <= last; c++) {
-      const chunk = this.chunks[c];
-      const pairs = c === last ? this.fill : CHUNK_PAIRS;
-      for (let i = 0; i < pairs * 2; i += 2) fn(chunk[i], chunk[i + 1]);
-    }
+  /** Appends pairs produced elsewhere (a parse worker), without copying. */
+  appendChunk(data: Uint32Array, pairs: number): void {
+    if (pairs === 0) return;
+    this.chunks.push({ data, pairs });
+    this.current = undefined;
+    this.total += pairs;
   }
 
-  /** The chunks with their used pair counts, for hot loops that avoid a callback. */
-  *pieces(): Generator<[Uint32Array, number]> {
-    const last = this.chunks.length - 1;
-    for (let c = 0; c <= last; c++) yield [this.chunks[c], c === last ? this.fill : CHUNK_PAIRS];
+  /** The chunks with their used pair counts, in order, for hot loops. */
+  pieces(): Array<[Uint32Array, number]> {
+    return this.chunks.map((c) => [c.data, c.pairs]);
   }
 
   /** Drops the storage so the GC can take it back before the BFS starts. */
   release(): void {
     this.chunks = [];
-    this.current = new Uint32Array(0);
-    this.fill = 0;
-    this.full = 0;
+    this.current = undefined;
+    this.total = 0;
   }
 }

@@ -32,56 +32,81 @@ export interface BuildStats {
   edges: number;
   /** Input edges dropped because they repeat a kept edge (a reverse pair counts as a repeat when undirected). */
   duplicates: number;
+  /** Input edges dropped because both ends are the same node. */
+  selfLoops: number;
 }
 
 const MAX_ARCS = 0xffffffff;
 
 /**
- * Builds the CSR from raw index pairs (self-loops must already be removed).
- * Steps: count degrees, fill, sort each list, drop repeats, and copy into an
- * exactly-sized buffer only when repeats were found.
+ * Builds the CSR from index pairs, as a two-pass counting sort, which leaves
+ * every list sorted without a comparison sort:
+ *  1. bucket the arcs by target: byTarget[v] = the sources of arcs into v;
+ *  2. walk targets v in ascending order and append v to each source's list, so
+ *     lists fill in ascending order and a repeat is always the list's last entry.
+ * The edge buffer is released after pass 1, so at most two arc arrays live at once.
+ * Self-loops are counted and skipped.
  */
 export function buildCsr(edges: EdgeBuffer, n: number, directed: boolean): { csr: Csr; stats: BuildStats } {
-  const raw = directed ? edges.length : edges.length * 2;
-  if (raw > MAX_ARCS) throw new Error(`graph too large: ${raw} adjacency entries (limit 2^32 - 1)`);
-
-  const offsets = new Uint32Array(new SharedArrayBuffer(4 * (n + 1)));
-  for (const [chunk, pairs] of edges.pieces()) {
-    for (let i = 0; i < pairs * 2; i += 2) {
-      offsets[chunk[i] + 1]++;
-      if (!directed) offsets[chunk[i + 1] + 1]++;
-    }
-  }
-  for (let v = 0; v < n; v++) offsets[v + 1] += offsets[v];
-
-  let neighbours = new Uint32Array(new SharedArrayBuffer(4 * raw));
-  const cursor = offsets.slice(0, n); // a private copy: next free place per node
-  for (const [chunk, pairs] of edges.pieces()) {
+  const pieces = edges.pieces();
+  const inStart = new Uint32Array(n + 1); // bucket starts for pass 1 (in-degree + 1 shifted)
+  const outStart = directed ? new Uint32Array(n + 1) : inStart;
+  let selfLoops = 0;
+  for (const [chunk, pairs] of pieces) {
     for (let i = 0; i < pairs * 2; i += 2) {
       const u = chunk[i];
       const v = chunk[i + 1];
-      neighbours[cursor[u]++] = v;
-      if (!directed) neighbours[cursor[v]++] = u;
+      if (u === v) {
+        selfLoops++;
+        continue;
+      }
+      inStart[v + 1]++;
+      if (directed) outStart[u + 1]++;
+      else inStart[u + 1]++;
+    }
+  }
+  for (let v = 0; v < n; v++) inStart[v + 1] += inStart[v];
+  if (directed) for (let v = 0; v < n; v++) outStart[v + 1] += outStart[v];
+  const raw = inStart[n];
+  if (raw > MAX_ARCS) throw new Error(`graph too large: ${raw} adjacency entries (limit 2^32 - 1)`);
+
+  // Pass 1: sources bucketed by target (private memory, dropped after pass 2).
+  const byTarget = new Uint32Array(raw);
+  const cursor = inStart.slice(0, n);
+  for (const [chunk, pairs] of pieces) {
+    for (let i = 0; i < pairs * 2; i += 2) {
+      const u = chunk[i];
+      const v = chunk[i + 1];
+      if (u === v) continue;
+      byTarget[cursor[v]++] = u;
+      if (!directed) byTarget[cursor[u]++] = v;
     }
   }
   edges.release();
 
-  // Sort each list and squeeze out repeats, moving lists left in place.
-  let write = 0;
-  let start = 0;
+  // Pass 2: targets in ascending order -> sorted lists; repeats are adjacent.
+  let neighbours = new Uint32Array(new SharedArrayBuffer(4 * raw));
+  const fill = outStart.slice(0, n);
   for (let v = 0; v < n; v++) {
-    const end = offsets[v + 1];
-    if (end - start > 1) neighbours.subarray(start, end).sort();
-    offsets[v] = write;
-    let prev = -1;
-    for (let j = start; j < end; j++) {
-      const x = neighbours[j];
-      if (x !== prev) {
-        neighbours[write++] = x;
-        prev = x;
-      }
+    const end = inStart[v + 1];
+    for (let j = inStart[v]; j < end; j++) {
+      const u = byTarget[j];
+      const at = fill[u];
+      if (at > outStart[u] && neighbours[at - 1] === v) continue;
+      neighbours[at] = v;
+      fill[u] = at + 1;
     }
-    start = end;
+  }
+
+  // Squeeze out the gaps left by repeats, moving lists left in place.
+  const offsets = new Uint32Array(new SharedArrayBuffer(4 * (n + 1)));
+  let write = 0;
+  for (let u = 0; u < n; u++) {
+    const start = outStart[u];
+    const end = fill[u];
+    offsets[u] = write;
+    if (write !== start) neighbours.copyWithin(write, start, end);
+    write += end - start;
   }
   offsets[n] = write;
 
@@ -97,6 +122,7 @@ export function buildCsr(edges: EdgeBuffer, n: number, directed: boolean): { csr
     stats: {
       edges: directed ? write : write / 2,
       duplicates: directed ? removed : removed / 2,
+      selfLoops,
     },
   };
 }

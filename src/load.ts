@@ -15,7 +15,7 @@ import { InputError } from './errors.js';
 import { EdgeBuffer } from './edges.js';
 import { detectFormat, type EdgeListFormat, type FormatOptions } from './format.js';
 import { buildCsr, type Csr } from './graph.js';
-import { IdTable } from './ids.js';
+import { IdCollector, type NodeIds } from './nodeids.js';
 
 export interface LoadOptions extends FormatOptions {
   directed?: boolean;
@@ -38,7 +38,7 @@ export interface LoadStats {
 export interface LoadedGraph {
   file: string;
   csr: Csr;
-  ids: IdTable;
+  ids: NodeIds;
   format: EdgeListFormat;
   compressed: boolean;
   stats: LoadStats;
@@ -186,9 +186,8 @@ export async function loadGraph(file: string, opts: LoadOptions = {}): Promise<L
   const feeding = pipeline(Readable.from(replay()), parser);
   feeding.catch(() => {}); // errors reach the parser, which rejects below
 
-  const ids = new IdTable();
   const edges = new EdgeBuffer();
-  let selfLoops = 0;
+  const ids = new IdCollector(edges);
   let edgeLines = 0;
   let headerPending = format.header;
   const { sourceIndex, targetIndex } = format;
@@ -214,10 +213,7 @@ export async function loadGraph(file: string, opts: LoadOptions = {}): Promise<L
       throw new InputError(file, info.lines, `empty node id in column ${a === '' ? sourceIndex + 1 : targetIndex + 1}`);
     }
     edgeLines++;
-    const u = ids.intern(a);
-    const v = ids.intern(b);
-    if (u === v) selfLoops++;
-    else edges.push(u, v);
+    ids.addEdge(a, b);
   };
   try {
     await new Promise<void>((resolvePromise, reject) => {
@@ -237,19 +233,20 @@ export async function loadGraph(file: string, opts: LoadOptions = {}): Promise<L
   }
   if (edgeLines === 0) throw new InputError(file, undefined, 'no edges found (only comments, blank lines or a header)');
 
-  const { csr, stats } = buildCsr(edges, ids.size, opts.directed ?? false);
+  const nodeIds = ids.finish();
+  const { csr, stats } = buildCsr(edges, nodeIds.size, opts.directed ?? false);
   return {
     file,
     csr,
-    ids,
+    ids: nodeIds,
     format,
     compressed: source.compressed,
     stats: {
       lines: lastLine,
       edgeLines,
-      nodes: ids.size,
+      nodes: nodeIds.size,
       edges: stats.edges,
-      selfLoops,
+      selfLoops: stats.selfLoops,
       duplicates: stats.duplicates,
     },
   };

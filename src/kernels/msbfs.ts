@@ -50,16 +50,16 @@ export function msbfsKernel(options: MsbfsOptions): KernelFactory {
 }
 
 class MultiSourceBfs {
-  private readonly n: number;
-  private readonly offsets: Uint32Array;
-  private readonly neighbours: Uint32Array;
+  readonly n: number;
+  readonly offsets: Uint32Array;
+  readonly neighbours: Uint32Array;
   private readonly lanes: number;
   /** Per node: K words seen, then K words next. */
-  private readonly state: Uint32Array;
-  private readonly visit: Uint32Array;
-  private frontier: Uint32Array;
+  readonly state: Uint32Array;
+  readonly visit: Uint32Array;
+  frontier: Uint32Array;
   /** The nodes given a nonzero next in this level's step: the next frontier. */
-  private reachedNow: Uint32Array;
+  reachedNow: Uint32Array;
   /** slices[w * 32 + b] holds bit b of this level's new-node count for each lane of word w. */
   private readonly slices: Uint32Array;
   private readonly levelCount: Float64Array;
@@ -67,15 +67,20 @@ class MultiSourceBfs {
   private readonly laneSum: Float64Array;
   /** Lanes whose BFS has ended, per word, already marked seen everywhere. */
   private readonly retired: Uint32Array;
-  private arcsScanned = 0;
+  arcsScanned = 0;
   /** Out-arcs of nodes that some lane has not reached: what a bottom-up step may read. */
   private remainingArcs = 0;
+  private readonly topDownStep: Step;
+  private readonly bottomUpStep: Step;
 
   constructor(
     csr: Csr,
-    private readonly K: number,
+    readonly K: number,
     private readonly canBottomUp: boolean,
   ) {
+    const steps = K === 1 ? oneWordSteps : K === 2 ? twoWordSteps : anyWidthSteps;
+    this.topDownStep = steps.topDown;
+    this.bottomUpStep = steps.bottomUp;
     this.n = csr.n;
     this.offsets = csr.offsets;
     this.neighbours = csr.neighbours;
@@ -139,7 +144,7 @@ class MultiSourceBfs {
 
     for (let level = 1; frontierSize > 0; level++) {
       const bottomUp = this.canBottomUp && frontierArcs * BOTTOM_UP_RATIO > this.remainingArcs;
-      const reachedSize = bottomUp ? this.bottomUpStep() : this.topDownStep(frontierSize);
+      const reachedSize = bottomUp ? this.bottomUpStep(this, frontierSize) : this.topDownStep(this, frontierSize);
       frontierArcs = this.advance(frontierSize, reachedSize);
       frontierSize = reachedSize;
       if (reachedSize === 0) break;
@@ -162,85 +167,35 @@ class MultiSourceBfs {
     }
   }
 
-  /** Top-down: each frontier node pushes its visit bits to its neighbours' next. */
-  private topDownStep(frontierSize: number): number {
-    const { K, state, visit, offsets, neighbours, frontier, reachedNow } = this;
-    let reachedSize = 0;
-    for (let i = 0; i < frontierSize; i++) {
-      const u = frontier[i];
-      const from = u * K;
-      const end = offsets[u + 1];
-      this.arcsScanned += end - offsets[u];
-      for (let j = offsets[u]; j < end; j++) {
-        const v = neighbours[j];
-        const base = v * 2 * K;
-        let fresh = 0;
-        for (let w = 0; w < K; w++) fresh |= visit[from + w] & ~state[base + w];
-        if (fresh === 0) continue;
-        let before = 0;
-        for (let w = 0; w < K; w++) {
-          const next = state[base + K + w];
-          before |= next;
-          state[base + K + w] = next | (visit[from + w] & ~state[base + w]);
-        }
-        if (before === 0) reachedNow[reachedSize++] = v;
-      }
-    }
-    return reachedSize;
-  }
-
-  /**
-   * Bottom-up: each node not yet seen by every lane gathers its neighbours'
-   * visit bits into its next, stopping once every lane has reached it.
-   */
-  private bottomUpStep(): number {
-    const { K, n, state, visit, offsets, neighbours, reachedNow } = this;
-    let reachedSize = 0;
-    let scanned = 0;
-    for (let v = 0; v < n; v++) {
-      const base = v * 2 * K;
-      let unseen = 0;
-      for (let w = 0; w < K; w++) unseen |= ~state[base + w];
-      if (unseen === 0) continue;
-      const start = offsets[v];
-      const end = offsets[v + 1];
-      let j = start;
-      while (j < end) {
-        const from = neighbours[j++] * K;
-        let missing = 0;
-        for (let w = 0; w < K; w++) {
-          const gathered = state[base + K + w] | visit[from + w];
-          state[base + K + w] = gathered;
-          missing |= ~(gathered | state[base + w]);
-        }
-        if (missing === 0) break;
-      }
-      scanned += j - start;
-      let fresh = 0;
-      for (let w = 0; w < K; w++) {
-        const bits = state[base + K + w] & ~state[base + w];
-        state[base + K + w] = bits;
-        fresh |= bits;
-      }
-      if (fresh !== 0) reachedNow[reachedSize++] = v;
-    }
-    this.arcsScanned += scanned;
-    return reachedSize;
-  }
-
   /**
    * Ends a level: the old frontier's visit bits are spent, next becomes seen and
    * the new visit, new bits are counted. Returns the new frontier's out-arcs.
    */
   private advance(frontierSize: number, reachedSize: number): number {
-    const { K, state, visit, offsets, frontier, reachedNow, slices } = this;
-    for (let i = 0; i < frontierSize; i++) {
-      const from = frontier[i] * K;
-      for (let w = 0; w < K; w++) visit[from + w] = 0;
+    const { K, n, state, visit, offsets, slices } = this;
+    let frontier = this.frontier;
+    let reached = this.reachedNow;
+    // A big level is walked in node order: sequential memory instead of a
+    // random access per node, and the new frontier comes out sorted.
+    const dense = frontierSize + reachedSize > n >>> 4;
+    if (dense) {
+      visit.fill(0);
+      let listed = 0;
+      for (let v = 1; v < n; v++) {
+        let next = 0;
+        for (let w = 0; w < K; w++) next |= state[v * 2 * K + K + w];
+        if (next !== 0) frontier[listed++] = v;
+      }
+      [frontier, reached] = [reached, frontier];
+    } else {
+      for (let i = 0; i < frontierSize; i++) {
+        for (let w = 0; w < K; w++) visit[frontier[i] * K + w] = 0;
+      }
     }
+
     let frontierArcs = 0;
     for (let i = 0; i < reachedSize; i++) {
-      const v = reachedNow[i];
+      const v = reached[i];
       const base = v * 2 * K;
       let unseen = 0;
       for (let w = 0; w < K; w++) {
@@ -262,7 +217,7 @@ class MultiSourceBfs {
       frontierArcs += degree;
       if (unseen === 0) this.remainingArcs -= degree;
     }
-    this.frontier = reachedNow;
+    this.frontier = reached;
     this.reachedNow = frontier;
     return frontierArcs;
   }
@@ -319,6 +274,185 @@ class MultiSourceBfs {
     return true;
   }
 }
+
+/**
+ * A level's step: reads frontier[0 .. frontierSize) (top-down) or scans all
+ * nodes (bottom-up), writes the next bits of newly reached nodes, lists those
+ * nodes in reachedNow and returns how many; adds the arcs read to arcsScanned.
+ * The same loop is written out for one and two words per node because V8 runs
+ * the unrolled versions with the words in registers several times faster.
+ */
+type Step = (bfs: MultiSourceBfs, frontierSize: number) => number;
+
+const anyWidthSteps: { topDown: Step; bottomUp: Step } = {
+  topDown(bfs, frontierSize) {
+    const { K, state, visit, offsets, neighbours, frontier, reachedNow } = bfs;
+    let reachedSize = 0;
+    for (let i = 0; i < frontierSize; i++) {
+      const u = frontier[i];
+      const from = u * K;
+      const end = offsets[u + 1];
+      bfs.arcsScanned += end - offsets[u];
+      for (let j = offsets[u]; j < end; j++) {
+        const v = neighbours[j];
+        const base = v * 2 * K;
+        let fresh = 0;
+        for (let w = 0; w < K; w++) fresh |= visit[from + w] & ~state[base + w];
+        if (fresh === 0) continue;
+        let before = 0;
+        for (let w = 0; w < K; w++) {
+          const next = state[base + K + w];
+          before |= next;
+          state[base + K + w] = next | (visit[from + w] & ~state[base + w]);
+        }
+        if (before === 0) reachedNow[reachedSize++] = v;
+      }
+    }
+    return reachedSize;
+  },
+
+  bottomUp(bfs) {
+    const { K, n, state, visit, offsets, neighbours, reachedNow } = bfs;
+    let reachedSize = 0;
+    let scanned = 0;
+    for (let v = 0; v < n; v++) {
+      const base = v * 2 * K;
+      let unseen = 0;
+      for (let w = 0; w < K; w++) unseen |= ~state[base + w];
+      if (unseen === 0) continue;
+      const start = offsets[v];
+      const end = offsets[v + 1];
+      let j = start;
+      while (j < end) {
+        // next serves as the accumulator; it is zero on entry.
+        const from = neighbours[j++] * K;
+        let missing = 0;
+        for (let w = 0; w < K; w++) {
+          const gathered = state[base + K + w] | visit[from + w];
+          state[base + K + w] = gathered;
+          missing |= ~(gathered | state[base + w]);
+        }
+        if (missing === 0) break;
+      }
+      scanned += j - start;
+      let fresh = 0;
+      for (let w = 0; w < K; w++) {
+        const bits = state[base + K + w] & ~state[base + w];
+        state[base + K + w] = bits;
+        fresh |= bits;
+      }
+      if (fresh !== 0) reachedNow[reachedSize++] = v;
+    }
+    bfs.arcsScanned += scanned;
+    return reachedSize;
+  },
+};
+
+/** anyWidthSteps for K = 1: record [seen, next]. */
+const oneWordSteps: { topDown: Step; bottomUp: Step } = {
+  topDown(bfs, frontierSize) {
+    const { state, visit, offsets, neighbours, frontier, reachedNow } = bfs;
+    let reachedSize = 0;
+    for (let i = 0; i < frontierSize; i++) {
+      const u = frontier[i];
+      const bits = visit[u];
+      const end = offsets[u + 1];
+      bfs.arcsScanned += end - offsets[u];
+      for (let j = offsets[u]; j < end; j++) {
+        const v = neighbours[j];
+        const fresh = bits & ~state[2 * v];
+        if (fresh === 0) continue;
+        const next = state[2 * v + 1];
+        if (next === 0) reachedNow[reachedSize++] = v;
+        state[2 * v + 1] = next | fresh;
+      }
+    }
+    return reachedSize;
+  },
+
+  bottomUp(bfs) {
+    const { n, state, visit, offsets, neighbours, reachedNow } = bfs;
+    let reachedSize = 0;
+    let scanned = 0;
+    for (let v = 0; v < n; v++) {
+      const seen = state[2 * v];
+      if (~seen === 0) continue;
+      const start = offsets[v];
+      const end = offsets[v + 1];
+      let gathered = 0;
+      let j = start;
+      while (j < end) {
+        gathered |= visit[neighbours[j++]];
+        if (~(gathered | seen) === 0) break;
+      }
+      scanned += j - start;
+      const fresh = gathered & ~seen;
+      state[2 * v + 1] = fresh;
+      if (fresh !== 0) reachedNow[reachedSize++] = v;
+    }
+    bfs.arcsScanned += scanned;
+    return reachedSize;
+  },
+};
+
+/** anyWidthSteps for K = 2: record [seen0, seen1, next0, next1]. */
+const twoWordSteps: { topDown: Step; bottomUp: Step } = {
+  topDown(bfs, frontierSize) {
+    const { state, visit, offsets, neighbours, frontier, reachedNow } = bfs;
+    let reachedSize = 0;
+    for (let i = 0; i < frontierSize; i++) {
+      const u = frontier[i];
+      const bits0 = visit[2 * u];
+      const bits1 = visit[2 * u + 1];
+      const end = offsets[u + 1];
+      bfs.arcsScanned += end - offsets[u];
+      for (let j = offsets[u]; j < end; j++) {
+        const v = neighbours[j];
+        const base = 4 * v;
+        const fresh0 = bits0 & ~state[base];
+        const fresh1 = bits1 & ~state[base + 1];
+        if ((fresh0 | fresh1) === 0) continue;
+        const next0 = state[base + 2];
+        const next1 = state[base + 3];
+        if ((next0 | next1) === 0) reachedNow[reachedSize++] = v;
+        state[base + 2] = next0 | fresh0;
+        state[base + 3] = next1 | fresh1;
+      }
+    }
+    return reachedSize;
+  },
+
+  bottomUp(bfs) {
+    const { n, state, visit, offsets, neighbours, reachedNow } = bfs;
+    let reachedSize = 0;
+    let scanned = 0;
+    for (let v = 0; v < n; v++) {
+      const base = 4 * v;
+      const seen0 = state[base];
+      const seen1 = state[base + 1];
+      if ((~seen0 | ~seen1) === 0) continue;
+      const start = offsets[v];
+      const end = offsets[v + 1];
+      let gathered0 = 0;
+      let gathered1 = 0;
+      let j = start;
+      while (j < end) {
+        const from = 2 * neighbours[j++];
+        gathered0 |= visit[from];
+        gathered1 |= visit[from + 1];
+        if ((~(gathered0 | seen0) | ~(gathered1 | seen1)) === 0) break;
+      }
+      scanned += j - start;
+      const fresh0 = gathered0 & ~seen0;
+      const fresh1 = gathered1 & ~seen1;
+      state[base + 2] = fresh0;
+      state[base + 3] = fresh1;
+      if ((fresh0 | fresh1) !== 0) reachedNow[reachedSize++] = v;
+    }
+    bfs.arcsScanned += scanned;
+    return reachedSize;
+  },
+};
 
 export const msbfs32 = msbfsKernel({ wordsPerNode: 1, bottomUp: true });
 export const msbfs64 = msbfsKernel({ wordsPerNode: 2, bottomUp: true });
