@@ -10,12 +10,10 @@ import { Piscina } from 'piscina';
 import { shareCsr, type Csr } from './graph.js';
 import type { BatchResult } from './kernels/types.js';
 
-/** The built worker: beside dist/src when running built code, or in dist/ when tests run the sources. */
-function workerFile(): string {
+/** A built worker file: beside dist/src when running built code, or in dist/ when tests run the sources. */
+export function builtWorker(name: string): string {
   const here = fileURLToPath(import.meta.url);
-  const built = here.endsWith('.ts')
-    ? resolve(dirname(here), '../dist/workers/bfs-worker.js')
-    : resolve(dirname(here), '../workers/bfs-worker.js');
+  const built = here.endsWith('.ts') ? resolve(dirname(here), '../dist/workers', name) : resolve(dirname(here), '../workers', name);
   if (!existsSync(built)) throw new Error(`worker ${built} is missing: run 'npm run build'`);
   return built;
 }
@@ -33,7 +31,7 @@ export class BfsPool {
 
   constructor(csr: Csr, readonly threads: number) {
     this.pool = new Piscina({
-      filename: workerFile(),
+      filename: builtWorker('bfs-worker.js'),
       minThreads: threads,
       maxThreads: threads,
       // Each worker holds O(n) scratch per kernel; keep them alive for the whole run.

@@ -1,0 +1,163 @@
+/**
+ * The fast path of the loader: a byte scanner for the common numeric edge list
+ * ("123<TAB>456", "123 456 1082008561", "123,456"). It takes lines while they
+ * are plain: comment and blank lines, and data lines whose endpoint columns are
+ * canonical unsigned decimals. At the first line it cannot take (a quote, a
+ * name, a short line, an empty field...) it stops at that line's first byte and
+ * the caller hands the rest to csv-parse, which either reads it or reports the
+ * exact error. So both paths accept the same files, give the same messages, and
+ * build the same graph (values go through the same IdCollector rules).
+ *
+ * Runs on the main thread for small inputs and in parse workers on byte ranges
+ * of a SharedArrayBuffer for large ones.
+ */
+import { MAX_NUMERIC } from './nodeids.js';
+
+export interface ScanParams {
+  /** Char code of the delimiter, or 0 for runs of spaces/tabs. */
+  delimiter: number;
+  sourceIndex: number;
+  targetIndex: number;
+  /** Skip the first data line (a header row). */
+  skipFirstDataLine: boolean;
+}
+
+export interface ScanResult {
+  /** Raw numeric ids, two per edge line. */
+  pairs: Uint32Array;
+  count: number;
+  maxValue: number;
+  /** Line terminators consumed. */
+  lines: number;
+  edgeLines: number;
+  headerSkipped: boolean;
+  /** Where scanning stopped: `end`, or the first byte of the first line not taken. */
+  stop: number;
+}
+
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+
+/** Lines in bytes[start, end): an upper bound on the pairs a range can yield. */
+export function countLines(bytes: Uint8Array, start: number, end: number): number {
+  let lines = 1;
+  for (let i = start; i < end; i++) if (bytes[i] === LF || bytes[i] === CR) lines++;
+  return lines;
+}
+
+/**
+ * Scans bytes[start, end). The range must begin at a line start and, unless it
+ * ends the input, end just after a line terminator.
+ */
+export function scanRange(bytes: Uint8Array, start: number, end: number, params: ScanParams): ScanResult {
+  const { delimiter, sourceIndex, targetIndex } = params;
+  const lastField = Math.max(sourceIndex, targetIndex);
+  const whitespace = delimiter === 0;
+  const pairs = new Uint32Array(2 * countLines(bytes, start, end));
+  let count = 0;
+  let maxValue = -1;
+  let lines = 0;
+  let edgeLines = 0;
+  let skipHeader = params.skipFirstDataLine;
+  let headerSkipped = false;
+  let pos = start;
+
+  lines: while (pos < end) {
+    const lineStart = pos;
+    let c = bytes[pos];
+    while ((c === SPACE || c === TAB) && pos < end) c = bytes[++pos];
+    if (pos >= end) break; // trailing blanks at the end of input
+    if (c === LF || c === CR || c === 35 /* # */ || c === 37 /* % */) {
+      // Blank or comment line: skip to its terminator.
+      while (pos < end && c !== LF && c !== CR) c = bytes[++pos];
+      if (pos < end) {
+        pos++;
+        if (c === CR && pos < end && bytes[pos] === LF) pos++;
+      }
+      lines++; // a last line without terminator counts too (only at the end of input)
+      continue;
+    }
+    if (skipHeader) {
+      // The header row: skip it whatever it holds (csv-parse would read quotes in it the same way unless they span lines).
+      while (pos < end && c !== LF && c !== CR && c !== 34 /* " */) c = bytes[++pos];
+      if (c === 34) return stopAt(lineStart);
+      if (pos < end) {
+        pos++;
+        if (c === CR && pos < end && bytes[pos] === LF) pos++;
+      }
+      lines++;
+      skipHeader = false;
+      headerSkipped = true;
+      continue;
+    }
+
+    let u = -1;
+    let v = -1;
+    for (let field = 0; ; field++) {
+      // At the first byte of a field (blanks before it skipped).
+      if (field === sourceIndex || field === targetIndex) {
+        const first = c;
+        let value = 0;
+        let len = 0;
+        while (c >= 48 && c <= 57 && pos < end) {
+          value = value * 10 + (c - 48);
+          len++;
+          c = bytes[++pos];
+        }
+        if (len === 0 || len > 10 || (first === 48 && len > 1) || value > MAX_NUMERIC) return stopAt(lineStart);
+        if (field === sourceIndex) u = value;
+        else v = value;
+      } else {
+        while (pos < end && c !== LF && c !== CR && c !== 34 && (whitespace ? c !== SPACE && c !== TAB : c !== delimiter)) c = bytes[++pos];
+        if (c === 34 /* a quote: csv-parse's job */) return stopAt(lineStart);
+      }
+      // After a field: trailing blanks, then a delimiter, a terminator or the end.
+      while ((c === SPACE || c === TAB) && c !== delimiter && pos < end) c = bytes[++pos];
+      const atEnd = pos >= end || c === LF || c === CR;
+      if (field === lastField) {
+        // The endpoints are read; skip the rest of the line (extra columns are ignored).
+        while (pos < end && c !== LF && c !== CR) {
+          if (c === 34) return stopAt(lineStart);
+          c = bytes[++pos];
+        }
+        if (pos < end) {
+          pos++;
+          if (c === CR && pos < end && bytes[pos] === LF) pos++;
+        }
+        lines++;
+        break;
+      }
+      if (atEnd) return stopAt(lineStart); // too few columns: csv-parse reports it
+      if (!whitespace) {
+        if (c !== delimiter) return stopAt(lineStart);
+        c = bytes[++pos];
+        while ((c === SPACE || c === TAB) && c !== delimiter && pos < end) c = bytes[++pos];
+        if (pos >= end || c === LF || c === CR || c === delimiter) return stopAt(lineStart); // empty field
+      }
+    }
+    pairs[count++] = u;
+    pairs[count++] = v;
+    if (u > maxValue) maxValue = u;
+    if (v > maxValue) maxValue = v;
+    edgeLines++;
+    continue lines;
+  }
+  return { pairs, count: count / 2, maxValue, lines, edgeLines, headerSkipped, stop: end };
+
+  function stopAt(at: number): ScanResult {
+    return { pairs, count: count / 2, maxValue, lines, edgeLines, headerSkipped, stop: at };
+  }
+}
+
+/**
+ * Where to cut a buffer so the head holds only whole lines: just after the last LF,
+ * or after the last CR (CR-only files) unless it may be the first half of a CRLF.
+ * Returns 0 when there is no complete line.
+ */
+export function lastLineEnd(bytes: Uint8Array, start: number, end: number): number {
+  for (let i = end - 1; i >= start; i--) if (bytes[i] === LF) return i + 1;
+  for (let i = end - 2; i >= start; i--) if (bytes[i] === CR) return i + 1;
+  return 0;
+}

@@ -1,0 +1,76 @@
+/**
+ * The fast scanner and csv-parse must build byte-identical graphs with the same
+ * counts on the same input, wherever the scanner hands over to csv-parse.
+ */
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/load.js';
+import { mulberry32 } from '../src/random.js';
+import { DATASETS, haveShared, tempFile } from './helpers.js';
+
+function fingerprint(g: LoadedGraph) {
+  const h = createHash('sha256');
+  h.update(new Uint8Array(g.csr.offsets.buffer, g.csr.offsets.byteOffset, g.csr.offsets.byteLength));
+  h.update(new Uint8Array(g.csr.neighbours.buffer, g.csr.neighbours.byteOffset, g.csr.neighbours.byteLength));
+  const tokens = Array.from({ length: g.ids.size }, (_, i) => g.ids.token(i)).join('\n');
+  return { graph: h.digest('hex'), tokens: createHash('sha256').update(tokens).digest('hex'), stats: g.stats, kind: g.ids.kind };
+}
+
+async function bothPaths(file: string, opts: LoadOptions = {}) {
+  const fast = fingerprint(await loadGraph(file, { ...opts, threads: 2 }));
+  const fastOne = fingerprint(await loadGraph(file, { ...opts, threads: 1 }));
+  const csv = fingerprint(await loadGraph(file, { ...opts, parser: 'csv' }));
+  expect(fast).toEqual(csv);
+  expect(fastOne).toEqual(csv);
+  return fast;
+}
+
+describe('fast scanner and csv-parse build identical graphs', () => {
+  const cases: Array<[string, string]> = [
+    ['plain tsv', '1\t2\n2\t3\n3\t1\n'],
+    ['comments, blanks, spaces, extra columns', '# c\n% k\n\n1  2 99\n  2 3\t7\n3 1\n'],
+    ['CRLF, no final newline', '# c\r\n1\t2\r\n2\t3\r\n3\t4'],
+    ['CR only', '1 2\r2 3\r3 4\r'],
+    ['header and commas', 'from,to\n1,2\n2,3\n'],
+    ['spaces around commas', '1 , 2\n2,3 \n'],
+    ['quoted numbers hand over', '1,2\n"3",4\n4,5\n'],
+    ['a name late in the file hands over', '1 2\n2 3\n3 alice\nalice 1\n'],
+    ['leading zeros are names', '1 2\n02 3\n2 02\n'],
+    ['ids beyond 2^32 are names', '4294967294 1\n4294967295 1\n'],
+    ['self-loops and duplicates', '1 1\n1 2\n2 1\n1 2\n'],
+  ];
+  it.each(cases)('%s', async (name, text) => {
+    for (const directed of [false, true]) await bothPaths(tempFile(`fast-${name.replace(/\W+/g, '-')}.txt`, text), { directed });
+  });
+
+  it('a multi-megabyte file split across parse workers, with a hand-over deep inside', async () => {
+    const rand = mulberry32(5);
+    const lines: string[] = [];
+    for (let i = 0; i < 400_000; i++) lines.push(`${Math.floor(rand() * 50_000)}\t${Math.floor(rand() * 50_000)}`);
+    const numeric = lines.join('\n') + '\n';
+    expect(numeric.length).toBeGreaterThan(4 << 20);
+    const a = await bothPaths(tempFile('big.tsv', numeric));
+    expect(a.kind).toBe('numeric');
+    lines[300_000] = 'u1\tu2';
+    const b = await bothPaths(tempFile('big-handover.tsv', lines.join('\n') + '\n'));
+    expect(b.kind).toBe('string');
+    expect(b.stats.edgeLines).toBe(400_000);
+  });
+
+  it('the same error, with the same line, from both paths', async () => {
+    const rand = mulberry32(6);
+    const lines = Array.from({ length: 300_000 }, () => `${Math.floor(rand() * 1000)} ${Math.floor(rand() * 1000)}`);
+    lines[250_000] = '17';
+    const file = tempFile('bad-late.txt', lines.join('\n'));
+    for (const parser of ['auto', 'csv'] as const) {
+      const err = await loadGraph(file, { parser, threads: 2 }).catch((e: unknown) => e);
+      expect((err as Error).message).toBe(`${file}:250001: expected 2 columns, found 1`);
+    }
+  });
+
+  it.skipIf(!haveShared())('on every file in ../shared/datasets', async () => {
+    for (const name of readdirSync(DATASETS).filter((f) => f.endsWith('.gz'))) await bothPaths(join(DATASETS, name));
+  });
+});
