@@ -37,20 +37,21 @@ export interface BuildStats {
 }
 
 const MAX_ARCS = 0xffffffff;
+/** Lists up to this length are sorted by insertion sort in place; longer ones by TypedArray sort. */
+const INSERTION_MAX = 48;
 
 /**
- * Builds the CSR from index pairs, as a two-pass counting sort, which leaves
- * every list sorted without a comparison sort:
- *  1. bucket the arcs by target: byTarget[v] = the sources of arcs into v;
- *  2. walk targets v in ascending order and append v to each source's list, so
- *     lists fill in ascending order and a repeat is always the list's last entry.
- * The edge buffer is released after pass 1, so at most two arc arrays live at once.
- * Self-loops are counted and skipped.
+ * Builds the CSR from index pairs: count degrees, scatter each arc into its
+ * source's list, then make each list sorted and distinct. Lists that arrive
+ * sorted (files sorted by source, as SNAP and most exports are) only get a
+ * linear check; short ones are insertion-sorted; long ones use the native
+ * TypedArray sort. Self-loops are counted and skipped. The edge buffer is
+ * released right after the scatter, so the raw pairs and the lists are the only
+ * big arrays alive together.
  */
 export function buildCsr(edges: EdgeBuffer, n: number, directed: boolean): { csr: Csr; stats: BuildStats } {
   const pieces = edges.pieces();
-  const inStart = new Uint32Array(n + 1); // bucket starts for pass 1 (in-degree + 1 shifted)
-  const outStart = directed ? new Uint32Array(n + 1) : inStart;
+  const start = new Uint32Array(n + 1);
   let selfLoops = 0;
   for (const [chunk, pairs] of pieces) {
     for (let i = 0; i < pairs * 2; i += 2) {
@@ -60,53 +61,43 @@ export function buildCsr(edges: EdgeBuffer, n: number, directed: boolean): { csr
         selfLoops++;
         continue;
       }
-      inStart[v + 1]++;
-      if (directed) outStart[u + 1]++;
-      else inStart[u + 1]++;
+      start[u + 1]++;
+      if (!directed) start[v + 1]++;
     }
   }
-  for (let v = 0; v < n; v++) inStart[v + 1] += inStart[v];
-  if (directed) for (let v = 0; v < n; v++) outStart[v + 1] += outStart[v];
-  const raw = inStart[n];
+  for (let v = 0; v < n; v++) start[v + 1] += start[v];
+  const raw = start[n];
   if (raw > MAX_ARCS) throw new Error(`graph too large: ${raw} adjacency entries (limit 2^32 - 1)`);
 
-  // Pass 1: sources bucketed by target (private memory, dropped after pass 2).
-  const byTarget = new Uint32Array(raw);
-  const cursor = inStart.slice(0, n);
+  let neighbours = new Uint32Array(new SharedArrayBuffer(4 * raw));
+  const fill = start.slice(0, n);
   for (const [chunk, pairs] of pieces) {
     for (let i = 0; i < pairs * 2; i += 2) {
       const u = chunk[i];
       const v = chunk[i + 1];
       if (u === v) continue;
-      byTarget[cursor[v]++] = u;
-      if (!directed) byTarget[cursor[u]++] = v;
+      neighbours[fill[u]++] = v;
+      if (!directed) neighbours[fill[v]++] = u;
     }
   }
   edges.release();
 
-  // Pass 2: targets in ascending order -> sorted lists; repeats are adjacent.
-  let neighbours = new Uint32Array(new SharedArrayBuffer(4 * raw));
-  const fill = outStart.slice(0, n);
-  for (let v = 0; v < n; v++) {
-    const end = inStart[v + 1];
-    for (let j = inStart[v]; j < end; j++) {
-      const u = byTarget[j];
-      const at = fill[u];
-      if (at > outStart[u] && neighbours[at - 1] === v) continue;
-      neighbours[at] = v;
-      fill[u] = at + 1;
-    }
-  }
-
-  // Squeeze out the gaps left by repeats, moving lists left in place.
+  // Sort each list, drop repeats, and move lists left over the gaps in one pass.
   const offsets = new Uint32Array(new SharedArrayBuffer(4 * (n + 1)));
   let write = 0;
   for (let u = 0; u < n; u++) {
-    const start = outStart[u];
-    const end = fill[u];
+    const from = start[u];
+    const to = start[u + 1];
     offsets[u] = write;
-    if (write !== start) neighbours.copyWithin(write, start, end);
-    write += end - start;
+    if (to - from > 1) sortList(neighbours, from, to);
+    let prev = -1;
+    for (let j = from; j < to; j++) {
+      const x = neighbours[j];
+      if (x !== prev) {
+        neighbours[write++] = x;
+        prev = x;
+      }
+    }
   }
   offsets[n] = write;
 
@@ -125,6 +116,31 @@ export function buildCsr(edges: EdgeBuffer, n: number, directed: boolean): { csr
       selfLoops,
     },
   };
+}
+
+/** Sorts a[from, to) ascending, cheaply when it is already sorted or short. */
+function sortList(a: Uint32Array, from: number, to: number): void {
+  let sorted = true;
+  for (let j = from + 1; j < to; j++) {
+    if (a[j] < a[j - 1]) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return;
+  if (to - from > INSERTION_MAX) {
+    a.subarray(from, to).sort();
+    return;
+  }
+  for (let j = from + 1; j < to; j++) {
+    const x = a[j];
+    let k = j - 1;
+    while (k >= from && a[k] > x) {
+      a[k + 1] = a[k];
+      k--;
+    }
+    a[k + 1] = x;
+  }
 }
 
 export function shareCsr(csr: Csr): SharedCsr {
