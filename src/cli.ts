@@ -47,7 +47,9 @@ program
   .addOption(new Option('--delimiter <D>', 'field delimiter (default: detected)').choices(Object.keys(DELIMITERS)))
   .option('--header', 'the first data line is a header row (default: detected)')
   .option('--no-header', 'the first data line is data')
+  .option('--skip-bad-lines', 'count and skip malformed lines (the summary shows the first few) instead of stopping')
   .addOption(new Option('--kernel <NAME>', 'BFS kernel').choices(kernelNames()))
+  .addOption(new Option('--parser <P>', 'auto: fast scanner for numeric lists, csv-parse for the rest; csv: csv-parse only').choices(['auto', 'csv']).default('auto'))
   .option('-q, --quiet', 'no progress bars')
   .action(async (files: string[], o) => {
     const results: EstimateResult[] = [];
@@ -64,6 +66,8 @@ program
           targetColumn: o.targetColumn,
           delimiter: o.delimiter ? DELIMITERS[o.delimiter] : undefined,
           header: o.header,
+          skipBadLines: o.skipBadLines ?? false,
+          parser: o.parser,
           progress: !o.quiet,
         }),
       );

@@ -25,6 +25,8 @@ export interface LoadOptions extends FormatOptions {
   parser?: 'auto' | 'csv';
   /** Threads for parsing large inputs (default: available parallelism). */
   threads?: number;
+  /** Count malformed lines (and keep the first few) instead of stopping at the first. */
+  skipBadLines?: boolean;
   /** Called as input bytes (compressed bytes for .gz) are consumed. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
@@ -39,7 +41,13 @@ export interface LoadStats {
   edges: number;
   selfLoops: number;
   duplicates: number;
+  /** Malformed lines skipped (only with skipBadLines; otherwise the first one stops the load). */
+  badLines: number;
+  /** The first few skipped lines: line number and what was wrong. */
+  badLineExamples: Array<{ line: number; reason: string }>;
 }
+
+const BAD_LINE_EXAMPLES = 5;
 
 export interface LoadedGraph {
   file: string;
@@ -182,6 +190,7 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
   const edges = new EdgeBuffer();
   const ids = new IdCollector(edges);
   let edgeLines = 0;
+  let badLines: BadLines = { count: 0, examples: [] };
   let headerPending = format.header;
   let csvInput: { first: Buffer[]; rest: AsyncIterator<Buffer> } | null = { first: head, rest: iterator };
 
@@ -206,9 +215,14 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
   }
 
   if (csvInput) {
-    const r = await parseWithCsv(file, csvInput.first, csvInput.rest, format, ids, { lineOffset: lastLine, headerPending });
+    const r = await parseWithCsv(file, csvInput.first, csvInput.rest, format, ids, {
+      lineOffset: lastLine,
+      headerPending,
+      skipBadLines: opts.skipBadLines ?? false,
+    });
     lastLine = r.lastLine;
     edgeLines += r.edgeLines;
+    badLines = r.badLines;
   }
   if (edgeLines === 0) throw new InputError(file, undefined, 'no edges found (only comments, blank lines or a header)');
 
@@ -227,6 +241,8 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
       edges: stats.edges,
       selfLoops: stats.selfLoops,
       duplicates: stats.duplicates,
+      badLines: badLines.count,
+      badLineExamples: badLines.examples,
     },
   };
 }
@@ -241,8 +257,8 @@ async function parseWithCsv(
   rest: AsyncIterator<Buffer>,
   format: EdgeListFormat,
   ids: IdCollector,
-  state: { lineOffset: number; headerPending: boolean },
-): Promise<{ lastLine: number; edgeLines: number }> {
+  state: { lineOffset: number; headerPending: boolean; skipBadLines: boolean },
+): Promise<{ lastLine: number; edgeLines: number; badLines: BadLines }> {
   const whitespace = format.delimiter === 'whitespace';
   const csvOptions: CsvOptions = {
     bom: true,
@@ -267,6 +283,12 @@ async function parseWithCsv(
   const { lineOffset } = state;
   let lastLine = lineOffset;
   let edgeLines = 0;
+  const badLines: BadLines = { count: 0, examples: [] };
+  const bad = (line: number, reason: string): void => {
+    if (!state.skipBadLines) throw new InputError(file, line, reason);
+    badLines.count++;
+    if (badLines.examples.length < BAD_LINE_EXAMPLES) badLines.examples.push({ line, reason });
+  };
   const { sourceIndex, targetIndex } = format;
   const need = Math.max(sourceIndex, targetIndex) + 1;
   // Without csv-parse's `info` option (it copies an object per record, ~40% of the
@@ -284,13 +306,11 @@ async function parseWithCsv(
       headerPending = false;
       return;
     }
-    if (fields.length < need) throw new InputError(file, line, `expected ${need} columns, found ${fields.length}`);
+    if (fields.length < need) return bad(line, `expected ${need} columns, found ${fields.length}`);
     const a = fields[sourceIndex];
     let b = fields[targetIndex];
     if (whitespace && b.endsWith('\r')) b = b.slice(0, -1); // a stray CR in mixed line endings
-    if (a === '' || b === '') {
-      throw new InputError(file, line, `empty node id in column ${a === '' ? sourceIndex + 1 : targetIndex + 1}`);
-    }
+    if (a === '' || b === '') return bad(line, `empty node id in column ${a === '' ? sourceIndex + 1 : targetIndex + 1}`);
     edgeLines++;
     ids.addEdge(a, b);
   };
@@ -321,5 +341,10 @@ async function parseWithCsv(
       throw new InputError(file, lastLine + 1, `corrupt gzip data (${(err as Error).message})`);
     throw new InputError(file, lastLine + 1, describeFsError(err));
   }
-  return { lastLine, edgeLines };
+  return { lastLine, edgeLines, badLines };
+}
+
+interface BadLines {
+  count: number;
+  examples: Array<{ line: number; reason: string }>;
 }

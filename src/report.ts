@@ -25,6 +25,10 @@ export function formatSummary(r: EstimateResult): string {
       (r.header ? `, header row (${r.header.join(', ')})` : '') +
       `; dropped ${int(r.selfLoops)} self-loops, ${int(r.duplicateEdges)} duplicate edges`,
   );
+  if (r.badLinesSkipped > 0) {
+    const examples = r.badLineExamples.map((b) => `line ${b.line}: ${b.reason}`).join('; ');
+    lines.push(`  bad lines skipped       ${int(r.badLinesSkipped)} (${examples}${r.badLinesSkipped > r.badLineExamples.length ? '; ...' : ''})`);
+  }
   lines.push(
     `  sources                 ${int(r.sources)} of ${int(r.nodes)}${r.exact ? ' (every node: exact figures)' : ` sampled, seed ${r.seed}`}, ${r.threads} thread${r.threads === 1 ? '' : 's'}`,
   );
@@ -90,6 +94,8 @@ export function toJson(r: EstimateResult): Record<string, unknown> {
     duplicateEdges: r.duplicateEdges,
     linesRead: r.linesRead,
     edgeLines: r.edgeLines,
+    badLinesSkipped: r.badLinesSkipped,
+    badLineExamples: r.badLineExamples,
     header: r.header,
     sources: r.sources,
     seed: r.seed,

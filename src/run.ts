@@ -23,6 +23,10 @@ export interface EstimateOptions extends FormatOptions {
   exact?: boolean;
   directed?: boolean;
   kernel?: string;
+  /** Count and skip malformed lines instead of stopping at the first. */
+  skipBadLines?: boolean;
+  /** Loader parser: 'auto' (fast scanner, csv-parse where needed) or 'csv' (csv-parse only). */
+  parser?: 'auto' | 'csv';
   /** Show progress bars on stderr when it is a terminal. */
   progress?: boolean;
 }
@@ -36,6 +40,8 @@ export interface EstimateResult extends Estimate {
   duplicateEdges: number;
   linesRead: number;
   edgeLines: number;
+  badLinesSkipped: number;
+  badLineExamples: Array<{ line: number; reason: string }>;
   header: string[] | null;
   seed: number;
   threads: number;
@@ -46,6 +52,10 @@ export interface EstimateResult extends Estimate {
     estimateSeconds: number;
     totalSeconds: number;
     peakRssBytes: number;
+    /** Peak RSS of the whole process per kept edge. */
+    peakRssBytesPerEdge: number;
+    /** Bytes of the CSR arrays per kept edge. */
+    graphBytesPerEdge: number;
     /** Adjacency entries read per second of BFS time. */
     arcsPerSecond: number;
   };
@@ -63,7 +73,7 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
   progress.start(`loading ${file}`, 0, 'bytes');
   let loaded;
   try {
-    loaded = await loadGraph(file, { ...opts, onProgress: (done, total) => progress.update(done, total) });
+    loaded = await loadGraph(file, { ...opts, threads, onProgress: (done, total) => progress.update(done, total) });
   } finally {
     progress.stop();
   }
@@ -99,6 +109,8 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
     duplicateEdges: stats.duplicates,
     linesRead: stats.lines,
     edgeLines: stats.edgeLines,
+    badLinesSkipped: stats.badLines,
+    badLineExamples: stats.badLineExamples,
     header: format.header ? format.headerFields : null,
     seed,
     threads,
@@ -109,6 +121,8 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
       estimateSeconds: (t2 - t1) / 1000,
       totalSeconds: (t2 - t0) / 1000,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytesPerEdge: (process.resourceUsage().maxRSS * 1024) / Math.max(stats.edges, 1),
+      graphBytesPerEdge: csrBytes(csr) / Math.max(stats.edges, 1),
       arcsPerSecond: estimate.arcsScanned / Math.max((t2 - t1) / 1000, 1e-9),
     },
   };

@@ -155,6 +155,26 @@ describe('bad input stops with file and line', () => {
   });
 });
 
+describe('--skip-bad-lines', () => {
+  it('counts malformed lines, keeps the first few with their numbers, and loads the rest', async () => {
+    const lines = ['1 2', 'x', '2 3', ...Array.from({ length: 7 }, () => 'lonely'), '3 4'];
+    const g = await load('skippy.txt', lines.join('\n') + '\n', { skipBadLines: true });
+    expect(g.stats).toMatchObject({ nodes: 4, edges: 3, edgeLines: 3, badLines: 8, lines: 11 });
+    expect(g.stats.badLineExamples).toEqual([2, 4, 5, 6, 7].map((line) => ({ line, reason: 'expected 2 columns, found 1' })));
+  });
+
+  it('shows them in the summary and in JSON', () => {
+    const file = tempFile('skippy.csv', 'a,b\n1,2\n,3\n2,3\n');
+    const text = runCli(['estimate', file, '--skip-bad-lines', '--exact']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/bad lines skipped +1 \(line 3: empty node id in column 1\)/);
+    const json = JSON.parse(runCli(['estimate', file, '--skip-bad-lines', '--exact', '--json']).stdout);
+    expect(json.badLinesSkipped).toBe(1);
+    expect(json.badLineExamples).toEqual([{ line: 3, reason: 'empty node id in column 1' }]);
+    expect(json.edges).toBe(2);
+  });
+});
+
 describe('the CLI on bad input', () => {
   it('prints one line with file and line, exits non-zero, no stack trace', () => {
     const file = tempFile('edges.csv', 'a,b\n1,2\n3\n');
