@@ -2,16 +2,20 @@
  * Direction-optimizing BFS, one source at a time (Beamer, Asanović and
  * Patterson, SC 2012; the switching rule of gapbs src/bfs.cc).
  *
- * Top-down steps scan the frontier's arcs. When the frontier's arcs exceed the
- * arcs not yet checked divided by ALPHA, bottom-up steps take over: every
- * unreached node looks for any neighbour in the frontier and stops at the first,
- * which on the big middle levels of a small-world graph skips most arcs. Once the
- * frontier shrinks again (fewer than n / BETA nodes and shrinking) it goes back
- * to top-down.
+ * Top-down steps scan the frontier's arcs. When the arcs out of the frontier
+ * exceed the arcs not yet checked divided by ALPHA, bottom-up steps take over:
+ * every unreached node looks for any neighbour in the frontier and stops at the
+ * first, which on the big middle levels of a small-world graph skips most arcs.
+ * Once the frontier shrinks again (smaller than n / BETA and shrinking) it goes
+ * back to top-down.
  *
  * Bottom-up needs a node's in-arcs. An undirected CSR stores both directions, so
- * its lists serve; a directed CSR stores out-arcs only, and a transpose would
+ * its lists serve; a directed CSR stores out-arcs only and a transpose would
  * double the graph's memory, so directed graphs run top-down at every level.
+ *
+ * Distances are never stored: levels are counted as they complete, so "reached"
+ * is one bit per node (n / 8 bytes, which stays in cache far longer than the
+ * reference's 4-byte distances).
  */
 import type { Csr } from '../graph.js';
 import type { BatchResult, KernelFactory } from './types.js';
@@ -24,13 +28,15 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
   const { n, offsets, neighbours } = csr;
   const canBottomUp = !csr.directed;
   const totalArcs = offsets[n];
-  const dist = new Int32Array(n);
-  // The frontier as a list (top-down) and as bitmaps (bottom-up: current and next).
+  const bitmapWords = (n + 31) >>> 5;
+  const visited = new Uint32Array(bitmapWords);
+  // The frontier as a list (top-down) and as a bitmap (bottom-up), current and next.
   let queue = new Uint32Array(n);
   let nextQueue = new Uint32Array(n);
-  const bitmapWords = (n + 31) >>> 5;
   let front = new Uint32Array(bitmapWords);
   let nextFront = new Uint32Array(bitmapWords);
+  // Bits past n in the last word count as visited, so bottom-up never looks at them.
+  const tailMask = n % 32 === 0 ? 0 : ~((1 << n % 32) - 1);
 
   return (sources: ArrayLike<number>): BatchResult => {
     const histogram: number[] = [0];
@@ -41,8 +47,9 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
 
     for (let k = 0; k < sources.length; k++) {
       const s = sources[k];
-      dist.fill(-1);
-      dist[s] = 0;
+      visited.fill(0);
+      visited[bitmapWords - 1] = tailMask;
+      visited[s >>> 5] |= 1 << (s & 31);
       queue[0] = s;
       let queueSize = 1;
       let reachedCount = 0;
@@ -64,22 +71,27 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
 
         if (bottomUpMode) {
           nextFront.fill(0);
-          for (let v = 0; v < n; v++) {
-            if (dist[v] >= 0) continue;
-            const start = offsets[v];
-            const end = offsets[v + 1];
-            let j = start;
-            for (; j < end; j++) {
-              const u = neighbours[j];
-              if ((front[u >>> 5] & (1 << (u & 31))) !== 0) break;
+          for (let word = 0; word < bitmapWords; word++) {
+            let unvisited = ~visited[word];
+            if (unvisited === 0) continue; // 32 nodes already reached: skipped at once
+            for (; unvisited !== 0; unvisited &= unvisited - 1) {
+              const bit = unvisited & -unvisited;
+              const v = (word << 5) | (31 - Math.clz32(bit));
+              const start = offsets[v];
+              const end = offsets[v + 1];
+              let j = start;
+              for (; j < end; j++) {
+                const u = neighbours[j];
+                if ((front[u >>> 5] & (1 << (u & 31))) !== 0) break;
+              }
+              if (j < end) {
+                visited[word] |= bit;
+                nextFront[word] |= bit;
+                nextQueue[nextSize++] = v;
+                j++;
+              }
+              arcsScanned += j - start;
             }
-            if (j < end) {
-              dist[v] = level;
-              nextFront[v >>> 5] |= 1 << (v & 31);
-              nextQueue[nextSize++] = v;
-              j++;
-            }
-            arcsScanned += j - start;
           }
           const swap = front;
           front = nextFront;
@@ -99,8 +111,9 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
             arcsScanned += end - offsets[u];
             for (let j = offsets[u]; j < end; j++) {
               const v = neighbours[j];
-              if (dist[v] < 0) {
-                dist[v] = level;
+              const bit = 1 << (v & 31);
+              if ((visited[v >>> 5] & bit) === 0) {
+                visited[v >>> 5] |= bit;
                 nextQueue[nextSize++] = v;
                 scoutCount += offsets[v + 1] - offsets[v];
               }

@@ -78,7 +78,8 @@ class MultiSourceBfs {
     readonly K: number,
     private readonly canBottomUp: boolean,
   ) {
-    const steps = K === 1 ? oneWordSteps : K === 2 ? twoWordSteps : anyWidthSteps;
+    const steps = stepsByWords[K];
+    if (!steps) throw new Error(`msbfs: wordsPerNode must be 1, 2 or 4, not ${K}`);
     this.topDownStep = steps.topDown;
     this.bottomUpStep = steps.bottomUp;
     this.n = csr.n;
@@ -145,7 +146,7 @@ class MultiSourceBfs {
     for (let level = 1; frontierSize > 0; level++) {
       const bottomUp = this.canBottomUp && frontierArcs * BOTTOM_UP_RATIO > this.remainingArcs;
       const reachedSize = bottomUp ? this.bottomUpStep(this, frontierSize) : this.topDownStep(this, frontierSize);
-      frontierArcs = this.advance(frontierSize, reachedSize);
+      frontierArcs = this.advance(frontierSize, reachedSize, bottomUp);
       frontierSize = reachedSize;
       if (reachedSize === 0) break;
 
@@ -170,27 +171,31 @@ class MultiSourceBfs {
   /**
    * Ends a level: the old frontier's visit bits are spent, next becomes seen and
    * the new visit, new bits are counted. Returns the new frontier's out-arcs.
+   * listSorted: reachedNow is in node order (bottom-up lists it so).
    */
-  private advance(frontierSize: number, reachedSize: number): number {
+  private advance(frontierSize: number, reachedSize: number, listSorted: boolean): number {
     const { K, n, state, visit, offsets, slices } = this;
     let frontier = this.frontier;
     let reached = this.reachedNow;
-    // A big level is walked in node order: sequential memory instead of a
-    // random access per node, and the new frontier comes out sorted.
     const dense = frontierSize + reachedSize > n >>> 4;
-    if (dense) {
-      visit.fill(0);
+    if (dense) visit.fill(0);
+    else {
+      for (let i = 0; i < frontierSize; i++) {
+        for (let w = 0; w < K; w++) visit[frontier[i] * K + w] = 0;
+      }
+    }
+    if (dense && !listSorted) {
+      // Top-down listed the nodes in discovery order; list them again in node
+      // order so the loop below and the next step walk memory sequentially.
       let listed = 0;
-      for (let v = 1; v < n; v++) {
+      for (let v = 0; v < n; v++) {
         let next = 0;
         for (let w = 0; w < K; w++) next |= state[v * 2 * K + K + w];
         if (next !== 0) frontier[listed++] = v;
       }
-      [frontier, reached] = [reached, frontier];
-    } else {
-      for (let i = 0; i < frontierSize; i++) {
-        for (let w = 0; w < K; w++) visit[frontier[i] * K + w] = 0;
-      }
+      const listedNodes = frontier;
+      frontier = reached;
+      reached = listedNodes;
     }
 
     let frontierArcs = 0;
@@ -279,77 +284,17 @@ class MultiSourceBfs {
  * A level's step: reads frontier[0 .. frontierSize) (top-down) or scans all
  * nodes (bottom-up), writes the next bits of newly reached nodes, lists those
  * nodes in reachedNow and returns how many; adds the arcs read to arcsScanned.
- * The same loop is written out for one and two words per node because V8 runs
- * the unrolled versions with the words in registers several times faster.
+ * The loops are written out for 1, 2 and 4 words per node: V8 runs these with
+ * the words in registers several times faster than a loop over the words.
  */
 type Step = (bfs: MultiSourceBfs, frontierSize: number) => number;
+interface Steps {
+  topDown: Step;
+  bottomUp: Step;
+}
 
-const anyWidthSteps: { topDown: Step; bottomUp: Step } = {
-  topDown(bfs, frontierSize) {
-    const { K, state, visit, offsets, neighbours, frontier, reachedNow } = bfs;
-    let reachedSize = 0;
-    for (let i = 0; i < frontierSize; i++) {
-      const u = frontier[i];
-      const from = u * K;
-      const end = offsets[u + 1];
-      bfs.arcsScanned += end - offsets[u];
-      for (let j = offsets[u]; j < end; j++) {
-        const v = neighbours[j];
-        const base = v * 2 * K;
-        let fresh = 0;
-        for (let w = 0; w < K; w++) fresh |= visit[from + w] & ~state[base + w];
-        if (fresh === 0) continue;
-        let before = 0;
-        for (let w = 0; w < K; w++) {
-          const next = state[base + K + w];
-          before |= next;
-          state[base + K + w] = next | (visit[from + w] & ~state[base + w]);
-        }
-        if (before === 0) reachedNow[reachedSize++] = v;
-      }
-    }
-    return reachedSize;
-  },
-
-  bottomUp(bfs) {
-    const { K, n, state, visit, offsets, neighbours, reachedNow } = bfs;
-    let reachedSize = 0;
-    let scanned = 0;
-    for (let v = 0; v < n; v++) {
-      const base = v * 2 * K;
-      let unseen = 0;
-      for (let w = 0; w < K; w++) unseen |= ~state[base + w];
-      if (unseen === 0) continue;
-      const start = offsets[v];
-      const end = offsets[v + 1];
-      let j = start;
-      while (j < end) {
-        // next serves as the accumulator; it is zero on entry.
-        const from = neighbours[j++] * K;
-        let missing = 0;
-        for (let w = 0; w < K; w++) {
-          const gathered = state[base + K + w] | visit[from + w];
-          state[base + K + w] = gathered;
-          missing |= ~(gathered | state[base + w]);
-        }
-        if (missing === 0) break;
-      }
-      scanned += j - start;
-      let fresh = 0;
-      for (let w = 0; w < K; w++) {
-        const bits = state[base + K + w] & ~state[base + w];
-        state[base + K + w] = bits;
-        fresh |= bits;
-      }
-      if (fresh !== 0) reachedNow[reachedSize++] = v;
-    }
-    bfs.arcsScanned += scanned;
-    return reachedSize;
-  },
-};
-
-/** anyWidthSteps for K = 1: record [seen, next]. */
-const oneWordSteps: { topDown: Step; bottomUp: Step } = {
+/** 32 lanes: node record [seen, next]. */
+const oneWordSteps: Steps = {
   topDown(bfs, frontierSize) {
     const { state, visit, offsets, neighbours, frontier, reachedNow } = bfs;
     let reachedSize = 0;
@@ -395,8 +340,8 @@ const oneWordSteps: { topDown: Step; bottomUp: Step } = {
   },
 };
 
-/** anyWidthSteps for K = 2: record [seen0, seen1, next0, next1]. */
-const twoWordSteps: { topDown: Step; bottomUp: Step } = {
+/** 64 lanes: node record [seen0, seen1, next0, next1]. */
+const twoWordSteps: Steps = {
   topDown(bfs, frontierSize) {
     const { state, visit, offsets, neighbours, frontier, reachedNow } = bfs;
     let reachedSize = 0;
@@ -453,6 +398,85 @@ const twoWordSteps: { topDown: Step; bottomUp: Step } = {
     return reachedSize;
   },
 };
+
+/** 128 lanes: node record [seen0..seen3, next0..next3]. */
+const fourWordSteps: Steps = {
+  topDown(bfs, frontierSize) {
+    const { state, visit, offsets, neighbours, frontier, reachedNow } = bfs;
+    let reachedSize = 0;
+    for (let i = 0; i < frontierSize; i++) {
+      const u = frontier[i];
+      const bits0 = visit[4 * u];
+      const bits1 = visit[4 * u + 1];
+      const bits2 = visit[4 * u + 2];
+      const bits3 = visit[4 * u + 3];
+      const end = offsets[u + 1];
+      bfs.arcsScanned += end - offsets[u];
+      for (let j = offsets[u]; j < end; j++) {
+        const v = neighbours[j];
+        const base = 8 * v;
+        const fresh0 = bits0 & ~state[base];
+        const fresh1 = bits1 & ~state[base + 1];
+        const fresh2 = bits2 & ~state[base + 2];
+        const fresh3 = bits3 & ~state[base + 3];
+        if ((fresh0 | fresh1 | fresh2 | fresh3) === 0) continue;
+        const next0 = state[base + 4];
+        const next1 = state[base + 5];
+        const next2 = state[base + 6];
+        const next3 = state[base + 7];
+        if ((next0 | next1 | next2 | next3) === 0) reachedNow[reachedSize++] = v;
+        state[base + 4] = next0 | fresh0;
+        state[base + 5] = next1 | fresh1;
+        state[base + 6] = next2 | fresh2;
+        state[base + 7] = next3 | fresh3;
+      }
+    }
+    return reachedSize;
+  },
+
+  bottomUp(bfs) {
+    const { n, state, visit, offsets, neighbours, reachedNow } = bfs;
+    let reachedSize = 0;
+    let scanned = 0;
+    for (let v = 0; v < n; v++) {
+      const base = 8 * v;
+      const seen0 = state[base];
+      const seen1 = state[base + 1];
+      const seen2 = state[base + 2];
+      const seen3 = state[base + 3];
+      if ((~seen0 | ~seen1 | ~seen2 | ~seen3) === 0) continue;
+      const start = offsets[v];
+      const end = offsets[v + 1];
+      let gathered0 = 0;
+      let gathered1 = 0;
+      let gathered2 = 0;
+      let gathered3 = 0;
+      let j = start;
+      while (j < end) {
+        const from = 4 * neighbours[j++];
+        gathered0 |= visit[from];
+        gathered1 |= visit[from + 1];
+        gathered2 |= visit[from + 2];
+        gathered3 |= visit[from + 3];
+        if ((~(gathered0 | seen0) | ~(gathered1 | seen1) | ~(gathered2 | seen2) | ~(gathered3 | seen3)) === 0) break;
+      }
+      scanned += j - start;
+      const fresh0 = gathered0 & ~seen0;
+      const fresh1 = gathered1 & ~seen1;
+      const fresh2 = gathered2 & ~seen2;
+      const fresh3 = gathered3 & ~seen3;
+      state[base + 4] = fresh0;
+      state[base + 5] = fresh1;
+      state[base + 6] = fresh2;
+      state[base + 7] = fresh3;
+      if ((fresh0 | fresh1 | fresh2 | fresh3) !== 0) reachedNow[reachedSize++] = v;
+    }
+    bfs.arcsScanned += scanned;
+    return reachedSize;
+  },
+};
+
+const stepsByWords: Record<number, Steps> = { 1: oneWordSteps, 2: twoWordSteps, 4: fourWordSteps };
 
 export const msbfs32 = msbfsKernel({ wordsPerNode: 1, bottomUp: true });
 export const msbfs64 = msbfsKernel({ wordsPerNode: 2, bottomUp: true });
