@@ -9,12 +9,12 @@
  * process, so this is the only way each run reports its own peak. Prints a table
  * and writes everything to bench/results/estimate-<timestamp>.json.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureRmat, projectRoot } from './graphs.js';
+import { machineInfo, positiveInt, writeResult } from './machine.js';
 
 interface ChildTimings {
   loadSeconds: number;
@@ -44,12 +44,6 @@ interface Run {
   result: ChildResult;
 }
 
-function positiveInt(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return n;
-}
-
 function runCli(root: string, file: string, threads: number, samples: number, kernel?: string): Promise<Run> {
   const cli = join(root, 'dist/src/cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npm run build'`);
@@ -71,29 +65,6 @@ function runCli(root: string, file: string, threads: number, samples: number, ke
       }
     });
   });
-}
-
-function gitCommit(root: string): { commit: string | null; dirty: boolean | null } {
-  try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
-    return { commit, dirty: status.trim() !== '' };
-  } catch {
-    return { commit: null, dirty: null };
-  }
-}
-
-function machineInfo(root: string) {
-  const cpuList = cpus();
-  return {
-    cpu: cpuList[0]?.model ?? 'unknown',
-    cores: cpuList.length,
-    availableParallelism: availableParallelism(),
-    memoryBytes: totalmem(),
-    os: `${platform()} ${release()}`,
-    node: process.version,
-    ...gitCommit(root),
-  };
 }
 
 function formatTable(runs: Run[]): string {
@@ -165,10 +136,7 @@ async function main(): Promise<void> {
       meanDistance: r.meanDistance,
     })),
   };
-  const dir = join(root, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, `estimate-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  const out = writeResult(root, 'estimate', report);
   process.stdout.write(`\nwrote ${out}\n`);
 }
 

@@ -1,0 +1,53 @@
+/**
+ * CI guard for the BFS kernels (`npm run bench:ci`, called by .ci/run).
+ * On a small R-MAT graph, in one process: every kernel must return exactly the
+ * reference's figures, and each fast kernel's speed-up over the reference,
+ * measured in the same run, must stay above its floor. Floors are set well
+ * below what was measured here (see README), so only a real regression trips
+ * them, not a noisy neighbour.
+ *
+ *   node dist/bench/ci.js [--scale 16] [--samples 256]
+ */
+import { parseArgs } from 'node:util';
+import { loadGraph } from '../src/load.js';
+import { kernelNames } from '../src/kernels/index.js';
+import { sampleSources } from '../src/random.js';
+import { ensureRmat, projectRoot } from './graphs.js';
+import { formatKernelTable, timeKernels } from './kernel-timing.js';
+import { machineInfo, positiveInt, writeResult } from './machine.js';
+
+/** Minimum speed-up over the reference kernel, per kernel (absent: only agreement is checked). */
+export const SPEEDUP_FLOORS: Record<string, number> = {
+  msbfs64: 6,
+  dobfs: 1.3,
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { scale: { type: 'string', default: '16' }, samples: { type: 'string', default: '256' } } });
+  const scale = positiveInt('scale', values.scale!);
+  const samples = positiveInt('samples', values.samples!);
+  const file = await ensureRmat(scale, 1);
+  const { csr } = await loadGraph(file, { threads: 1 });
+  const sources = sampleSources(csr.n, samples, 1);
+  const rows = timeKernels(csr, sources, kernelNames());
+  process.stdout.write(`bench:ci  R-MAT scale ${scale} (${csr.n} nodes, ${csr.offsets[csr.n] / 2} edges), ${samples} sources, 1 thread\n`);
+  process.stdout.write(formatKernelTable(rows) + '\n');
+
+  const failures: string[] = [];
+  for (const r of rows) {
+    if (!r.agrees) failures.push(`${r.kernel}: figures differ from the reference kernel`);
+    const floor = SPEEDUP_FLOORS[r.kernel];
+    if (floor !== undefined && r.speedup < floor) failures.push(`${r.kernel}: speed-up ${r.speedup.toFixed(2)}x is below its floor ${floor}x`);
+  }
+  for (const name of Object.keys(SPEEDUP_FLOORS)) if (!rows.some((r) => r.kernel === name)) failures.push(`${name}: kernel missing`);
+  writeResult(projectRoot(), 'ci', { benchmark: 'ci', machine: machineInfo(projectRoot()), scale, samples, rows, failures });
+  if (failures.length > 0) {
+    for (const f of failures) process.stdout.write(`FAIL ${f}\n`);
+    process.exitCode = 1;
+  } else process.stdout.write('bench:ci passed\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:ci: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});

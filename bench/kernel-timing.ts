@@ -1,0 +1,67 @@
+/**
+ * Times every BFS kernel on the same graph and sources in this process, one
+ * thread, and checks each against the reference kernel. Used by `npm run bench`
+ * and by the CI guard (bench/ci.ts): ratios within one run are what count on a
+ * shared machine.
+ */
+import type { Csr } from '../src/graph.js';
+import { kernels } from '../src/kernels/index.js';
+import type { BatchResult } from '../src/kernels/types.js';
+
+export interface KernelTiming {
+  kernel: string;
+  seconds: number;
+  /** Adjacency entries this kernel read per second. */
+  arcsPerSecond: number;
+  /** Graph500-style TEPS: edges of the traversed components (as the reference counts them) per second. */
+  teps: number;
+  /** Reference time / this kernel's time for the same sources. */
+  speedup: number;
+  /** Histogram and every per-source figure equal to the reference's. */
+  agrees: boolean;
+}
+
+/** Runs `sources` through a kernel in batches of `batch`, as a worker would. */
+function runAll(csr: Csr, name: string, sources: Uint32Array, batch: number): { seconds: number; results: BatchResult[] } {
+  const run = kernels[name](csr);
+  run(sources.subarray(0, Math.min(batch, sources.length))); // warm up (JIT, scratch pages)
+  const t0 = performance.now();
+  const results: BatchResult[] = [];
+  for (let i = 0; i < sources.length; i += batch) results.push(run(sources.subarray(i, i + batch)));
+  return { seconds: (performance.now() - t0) / 1000, results };
+}
+
+function sameFigures(a: BatchResult[], b: BatchResult[]): boolean {
+  const strip = (rs: BatchResult[]) => JSON.stringify(rs.map(({ arcsScanned: _, ...rest }) => rest));
+  return strip(a) === strip(b);
+}
+
+export function timeKernels(csr: Csr, sources: Uint32Array, names: string[], batch = 128): KernelTiming[] {
+  const reference = runAll(csr, 'reference', sources, batch);
+  // The reference scans each reached node's list once: half of that is the component's edges (undirected).
+  const referenceArcs = reference.results.reduce((s, r) => s + r.arcsScanned, 0);
+  const componentEdges = csr.directed ? referenceArcs : referenceArcs / 2;
+  const rows: KernelTiming[] = [];
+  for (const name of ['reference', ...names.filter((n) => n !== 'reference')]) {
+    const timed = name === 'reference' ? reference : runAll(csr, name, sources, batch);
+    const arcs = timed.results.reduce((s, r) => s + r.arcsScanned, 0);
+    rows.push({
+      kernel: name,
+      seconds: timed.seconds,
+      arcsPerSecond: arcs / timed.seconds,
+      teps: componentEdges / timed.seconds,
+      speedup: reference.seconds / timed.seconds,
+      agrees: sameFigures(timed.results, reference.results),
+    });
+  }
+  return rows;
+}
+
+export function formatKernelTable(rows: KernelTiming[]): string {
+  const lines = ['kernel        seconds   arcs/s (scanned)   TEPS (Graph500)   speed-up   agrees'];
+  for (const r of rows)
+    lines.push(
+      `${r.kernel.padEnd(12)} ${r.seconds.toFixed(3).padStart(8)}   ${(r.arcsPerSecond / 1e6).toFixed(0).padStart(12)}M   ${(r.teps / 1e6).toFixed(0).padStart(13)}M   ${r.speedup.toFixed(1).padStart(7)}x   ${r.agrees ? 'yes' : 'NO'}`,
+    );
+  return lines.join('\n');
+}

@@ -1,0 +1,46 @@
+/**
+ * What every benchmark result records about where it ran: machine, Node, commit.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+export function gitState(root: string): { commit: string | null; dirty: boolean | null; dirtyFiles: string[] } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
+    const dirtyFiles = status.split('\n').filter((l) => l.trim() !== '').map((l) => l.slice(3));
+    return { commit, dirty: dirtyFiles.length > 0, dirtyFiles };
+  } catch {
+    return { commit: null, dirty: null, dirtyFiles: [] };
+  }
+}
+
+export function machineInfo(root: string) {
+  const cpuList = cpus();
+  return {
+    cpu: cpuList[0]?.model ?? 'unknown',
+    cores: cpuList.length,
+    availableParallelism: availableParallelism(),
+    memoryBytes: totalmem(),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    ...gitState(root),
+  };
+}
+
+/** Writes bench/results/<name>-<timestamp>.json and returns its path. */
+export function writeResult(root: string, name: string, data: unknown): string {
+  const dir = join(root, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  return file;
+}
+
+export function positiveInt(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}
