@@ -11,7 +11,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { parse, CsvError, type Options as CsvOptions } from 'csv-parse';
-import { InputError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
+import { isSwg, readSwg } from './swg.js';
 import { EdgeBuffer } from './edges.js';
 import { detectFormat, type EdgeListFormat, type FormatOptions } from './format.js';
 import { buildCsr, type Csr } from './graph.js';
@@ -128,6 +129,25 @@ function describeFsError(err: unknown): string {
   return (err as Error)?.message ?? String(err);
 }
 
+/** True when the file begins with the .swg magic bytes (decided by content, not by name). */
+async function startsLikeSwg(file: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await fsp.open(file, 'r');
+  } catch {
+    return false; // openBytes reports the problem with the usual message
+  }
+  try {
+    const head = new Uint8Array(16);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return isSwg(head.subarray(0, bytesRead));
+  } catch {
+    return false;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads chunks until there is enough text to decide the format; returns them for replay. */
 async function sniff(chunks: AsyncIterator<Buffer>): Promise<{ head: Buffer[]; sample: string; ended: boolean }> {
   const head: Buffer[] = [];
@@ -150,6 +170,14 @@ async function sniff(chunks: AsyncIterator<Buffer>): Promise<{ head: Buffer[]; s
 }
 
 export async function loadGraph(file: string, opts: LoadOptions = {}): Promise<LoadedGraph> {
+  if (file !== '-' && (await startsLikeSwg(file))) {
+    const graph = await readSwg(file);
+    if ((opts.directed ?? false) !== graph.csr.directed) {
+      const was = graph.csr.directed ? 'directed' : 'undirected';
+      throw new UsageError(`${file} holds a graph converted as ${was}: convert the edge list again${graph.csr.directed ? ' without' : ' with'} --directed, or ${graph.csr.directed ? 'add' : 'drop'} --directed here`);
+    }
+    return graph;
+  }
   const source = await openBytes(file, opts.onProgress);
   try {
     return await loadFrom(file, source, opts);
