@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../src/errors.js';
 import { loadGraph, type LoadedGraph } from '../src/load.js';
-import { runCli, tempFile } from './helpers.js';
+import { ROOT, runCli, tempFile } from './helpers.js';
 
 /** The graph as a sorted list of "token-token" arcs, so two loads can be compared by value. */
 function arcs(g: LoadedGraph): string[] {
@@ -172,6 +172,34 @@ describe('--skip-bad-lines', () => {
     expect(json.badLinesSkipped).toBe(1);
     expect(json.badLineExamples).toEqual([{ line: 3, reason: 'empty node id in column 1' }]);
     expect(json.edges).toBe(2);
+  });
+});
+
+describe('every bad input: one line with file, line and reason, exit code 1', () => {
+  const lines = Array.from({ length: 30000 }, (_, i) => `${i} ${i + 1}`).join('\n');
+  const gz = gzipSync(lines);
+  const cases: Array<[string, () => string, string]> = [
+    ['missing column', () => tempFile('c1.txt', '1 2\n3\n'), ':2: expected 2 columns, found 1'],
+    ['empty id', () => tempFile('c2.csv', 'a,b\n1,2\n3,\n'), ':3: empty node id in column 2'],
+    ['unterminated quote', () => tempFile('c3.csv', 'a,b\n"x,y\n1,2\n'), ':2: unterminated quoted field'],
+    ['binary garbage', () => tempFile('c4.bin', Buffer.from('1 2\n\u0000\u0001\u0002')), ':2: binary data, not a text edge list'],
+    ['gzip ending early', () => tempFile('c5.gz', gz.subarray(0, gz.length >> 1)), 'gzip data ends early (truncated file?)'],
+    ['empty file', () => tempFile('c6.txt', ''), ': empty file: no edges'],
+    ['no such file', () => '/nonexistent/edges.txt', ': no such file'],
+    ['a directory', () => ROOT, ': is a directory, not an edge list'],
+    ['cannot be read', () => '/etc/hostname/edges.txt', ''],
+  ];
+  it.each(cases)('%s', (_, makeFile, expected) => {
+    const file = makeFile();
+    const r = runCli(['estimate', file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0].startsWith(`smallworld: ${file}`)).toBe(true);
+    expect(lines[0]).toContain(expected);
+    if (expected.startsWith(':')) expect(lines[0]).toBe(`smallworld: ${file}${expected}`);
+    if (file.endsWith('c5.gz')) expect(lines[0]).toMatch(/c5\.gz:\d{3,}: gzip data ends early/);
   });
 });
 
