@@ -126,6 +126,8 @@ function describeFsError(err: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory, not an edge list';
+  if (code === 'ENOTDIR') return 'cannot be read: a part of the path is not a directory';
+  if (code === 'EIO') return 'cannot be read: input/output error';
   return (err as Error)?.message ?? String(err);
 }
 

@@ -187,7 +187,7 @@ describe('every bad input: one line with file, line and reason, exit code 1', ()
     ['empty file', () => tempFile('c6.txt', ''), ': empty file: no edges'],
     ['no such file', () => '/nonexistent/edges.txt', ': no such file'],
     ['a directory', () => ROOT, ': is a directory, not an edge list'],
-    ['cannot be read', () => '/etc/hostname/edges.txt', ''],
+    ['cannot be read', () => '/etc/hostname/edges.txt', ': cannot be read: a part of the path is not a directory'],
   ];
   it.each(cases)('%s', (_, makeFile, expected) => {
     const file = makeFile();
