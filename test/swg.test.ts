@@ -2,11 +2,11 @@
  * .swg files: graphs loaded from text survive writeSwg + readSwg exactly, and
  * every kind of damaged file is an InputError that says what is wrong.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/load.js';
 import { NumericIds } from '../src/nodeids.js';
@@ -15,6 +15,7 @@ import { xxh32, Xxh32 } from '../src/xxh32.js';
 import { DATASETS, tempFile } from './helpers.js';
 
 const outDir = mkdtempSync(join(tmpdir(), 'smallworld-swg-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 let fileCount = 0;
 /** A fresh path for an output file. */
 function outPath(name = 'graph.swg'): string {
