@@ -24,19 +24,27 @@
  * level come from bit-sliced counters (a ripple-carry adder over whole words, so
  * 32 lanes count at once) read out once per level.
  *
- * Scratch per worker: 12 * K bytes per node plus two node lists.
+ * A pass with few sources uses fewer words (32 sources: one word): fewer bytes
+ * for each arc to touch, which on a graph whose bit sets outgrow the CPU cache
+ * decides the speed. Which width is fastest for full passes depends on the
+ * graph's size against that cache (see msbfs32/64/128 below).
+ *
+ * Scratch per worker: 12 * wordsPerNode bytes per node plus two node lists.
  */
 import type { Csr } from '../graph.js';
 import type { BatchResult, KernelFactory } from './types.js';
 
 /**
  * Bottom-up when the frontier's arcs times this exceed the arcs of nodes that
- * some lane has not reached (measured on R-MAT and SNAP social graphs).
+ * some lane has not reached (best of 1, 2, 4, 8, 16 on a scale-20 R-MAT graph).
  */
 const BOTTOM_UP_RATIO = 4;
 
 export interface MsbfsOptions {
-  /** 32-bit words per node per bit set: 32 * wordsPerNode lanes. */
+  /**
+   * 32-bit words per node per bit set (1, 2 or 4): up to 32 * wordsPerNode
+   * sources per pass. A pass with fewer sources uses the fewest words that fit.
+   */
   wordsPerNode: number;
   /** Allow bottom-up levels (undirected graphs only). */
   bottomUp: boolean;
@@ -53,7 +61,10 @@ class MultiSourceBfs {
   readonly n: number;
   readonly offsets: Uint32Array;
   readonly neighbours: Uint32Array;
+  /** Sources per pass at most. */
   private readonly lanes: number;
+  /** Words per node in the current pass (1, 2 or 4). */
+  K = 1;
   /** Per node: K words seen, then K words next. */
   readonly state: Uint32Array;
   readonly visit: Uint32Array;
@@ -67,21 +78,20 @@ class MultiSourceBfs {
   private readonly laneSum: Float64Array;
   /** Lanes whose BFS has ended, per word, already marked seen everywhere. */
   private readonly retired: Uint32Array;
-  arcsScanned = 0;
+  /** Out-arcs of every (source, node reached) pair: what plain BFSs would read. */
+  private plainArcs = 0;
   /** Out-arcs of nodes that some lane has not reached: what a bottom-up step may read. */
   private remainingArcs = 0;
-  private readonly topDownStep: Step;
-  private readonly bottomUpStep: Step;
+  private topDownStep: Step = oneWordSteps.topDown;
+  private bottomUpStep: Step = oneWordSteps.bottomUp;
 
   constructor(
     csr: Csr,
-    readonly K: number,
+    private readonly maxWords: number,
     private readonly canBottomUp: boolean,
   ) {
-    const steps = stepsByWords[K];
-    if (!steps) throw new Error(`msbfs: wordsPerNode must be 1, 2 or 4, not ${K}`);
-    this.topDownStep = steps.topDown;
-    this.bottomUpStep = steps.bottomUp;
+    if (!stepsByWords[maxWords]) throw new Error(`msbfs: wordsPerNode must be 1, 2 or 4, not ${maxWords}`);
+    const K = maxWords;
     this.n = csr.n;
     this.offsets = csr.offsets;
     this.neighbours = csr.neighbours;
@@ -99,7 +109,7 @@ class MultiSourceBfs {
 
   run(sources: ArrayLike<number>): BatchResult {
     const result: BatchResult = { histogram: [0], reached: [], distanceSum: [], maxDistance: 0, arcsScanned: 0 };
-    this.arcsScanned = 0;
+    this.plainArcs = 0;
     for (let first = 0; first < sources.length; first += this.lanes) {
       const active = Math.min(this.lanes, sources.length - first);
       this.traverse(sources, first, active, result);
@@ -108,12 +118,17 @@ class MultiSourceBfs {
         result.distanceSum.push(this.laneSum[lane]);
       }
     }
-    result.arcsScanned = this.arcsScanned;
+    result.arcsScanned = this.plainArcs;
     return result;
   }
 
   /** One BFS for sources[first .. first + active), one lane each. */
   private traverse(sources: ArrayLike<number>, first: number, active: number, result: BatchResult): void {
+    // The fewest words that hold the lanes: less memory for every arc to touch.
+    this.K = active <= 32 ? 1 : active <= 64 ? 2 : 4;
+    const steps = stepsByWords[this.K];
+    this.topDownStep = steps.topDown;
+    this.bottomUpStep = steps.bottomUp;
     const { K, state, visit, offsets } = this;
     // Unused lanes count as seen everywhere, so "seen by all lanes" means done.
     for (let w = 0; w < K; w++) {
@@ -134,6 +149,7 @@ class MultiSourceBfs {
         this.frontier[frontierSize++] = s;
         frontierArcs += offsets[s + 1] - offsets[s];
       }
+      this.plainArcs += offsets[s + 1] - offsets[s];
       const bit = 1 << (lane & 31);
       visit[s * K + (lane >>> 5)] |= bit;
       state[s * 2 * K + (lane >>> 5)] |= bit;
@@ -144,7 +160,8 @@ class MultiSourceBfs {
     }
 
     for (let level = 1; frontierSize > 0; level++) {
-      const bottomUp = this.canBottomUp && frontierArcs * BOTTOM_UP_RATIO > this.remainingArcs;
+      // Bottom-up reads up to remainingArcs and looks at every node once.
+      const bottomUp = this.canBottomUp && frontierArcs * BOTTOM_UP_RATIO > this.remainingArcs + this.n;
       const reachedSize = bottomUp ? this.bottomUpStep(this, frontierSize) : this.topDownStep(this, frontierSize);
       frontierArcs = this.advance(frontierSize, reachedSize, bottomUp);
       frontierSize = reachedSize;
@@ -203,8 +220,10 @@ class MultiSourceBfs {
       const v = reached[i];
       const base = v * 2 * K;
       let unseen = 0;
+      let lanesNew = 0;
       for (let w = 0; w < K; w++) {
         const fresh = state[base + K + w];
+        lanesNew += popcount(fresh);
         state[base + K + w] = 0;
         const seen = state[base + w] | fresh;
         state[base + w] = seen;
@@ -220,6 +239,7 @@ class MultiSourceBfs {
       }
       const degree = offsets[v + 1] - offsets[v];
       frontierArcs += degree;
+      this.plainArcs += lanesNew * degree;
       if (unseen === 0) this.remainingArcs -= degree;
     }
     this.frontier = reached;
@@ -258,7 +278,10 @@ class MultiSourceBfs {
     this.retireLanes(ended);
   }
 
-  /** ORs mask into (or with reset: sets it as) every node's seen words; recounts remainingArcs. */
+  /**
+   * ORs mask into every node's seen words (with reset: sets seen to mask and
+   * next to zero, as a pass starts); recounts remainingArcs.
+   */
   private retireLanes(mask: Uint32Array, reset = false): void {
     const { K, n, state, offsets } = this;
     let remaining = 0;
@@ -267,6 +290,7 @@ class MultiSourceBfs {
       for (let w = 0; w < K; w++) {
         const seen = reset ? mask[w] : state[base + w] | mask[w];
         state[base + w] = seen;
+        if (reset) state[base + K + w] = 0;
         unseen |= ~seen;
       }
       if (unseen !== 0) remaining += offsets[v + 1] - offsets[v];
@@ -280,10 +304,17 @@ class MultiSourceBfs {
   }
 }
 
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
 /**
  * A level's step: reads frontier[0 .. frontierSize) (top-down) or scans all
  * nodes (bottom-up), writes the next bits of newly reached nodes, lists those
- * nodes in reachedNow and returns how many; adds the arcs read to arcsScanned.
+ * nodes in reachedNow and returns how many.
  * The loops are written out for 1, 2 and 4 words per node: V8 runs these with
  * the words in registers several times faster than a loop over the words.
  */
@@ -302,7 +333,6 @@ const oneWordSteps: Steps = {
       const u = frontier[i];
       const bits = visit[u];
       const end = offsets[u + 1];
-      bfs.arcsScanned += end - offsets[u];
       for (let j = offsets[u]; j < end; j++) {
         const v = neighbours[j];
         const fresh = bits & ~state[2 * v];
@@ -318,7 +348,6 @@ const oneWordSteps: Steps = {
   bottomUp(bfs) {
     const { n, state, visit, offsets, neighbours, reachedNow } = bfs;
     let reachedSize = 0;
-    let scanned = 0;
     for (let v = 0; v < n; v++) {
       const seen = state[2 * v];
       if (~seen === 0) continue;
@@ -330,12 +359,10 @@ const oneWordSteps: Steps = {
         gathered |= visit[neighbours[j++]];
         if (~(gathered | seen) === 0) break;
       }
-      scanned += j - start;
       const fresh = gathered & ~seen;
       state[2 * v + 1] = fresh;
       if (fresh !== 0) reachedNow[reachedSize++] = v;
     }
-    bfs.arcsScanned += scanned;
     return reachedSize;
   },
 };
@@ -350,7 +377,6 @@ const twoWordSteps: Steps = {
       const bits0 = visit[2 * u];
       const bits1 = visit[2 * u + 1];
       const end = offsets[u + 1];
-      bfs.arcsScanned += end - offsets[u];
       for (let j = offsets[u]; j < end; j++) {
         const v = neighbours[j];
         const base = 4 * v;
@@ -370,7 +396,6 @@ const twoWordSteps: Steps = {
   bottomUp(bfs) {
     const { n, state, visit, offsets, neighbours, reachedNow } = bfs;
     let reachedSize = 0;
-    let scanned = 0;
     for (let v = 0; v < n; v++) {
       const base = 4 * v;
       const seen0 = state[base];
@@ -387,14 +412,12 @@ const twoWordSteps: Steps = {
         gathered1 |= visit[from + 1];
         if ((~(gathered0 | seen0) | ~(gathered1 | seen1)) === 0) break;
       }
-      scanned += j - start;
       const fresh0 = gathered0 & ~seen0;
       const fresh1 = gathered1 & ~seen1;
       state[base + 2] = fresh0;
       state[base + 3] = fresh1;
       if ((fresh0 | fresh1) !== 0) reachedNow[reachedSize++] = v;
     }
-    bfs.arcsScanned += scanned;
     return reachedSize;
   },
 };
@@ -411,7 +434,6 @@ const fourWordSteps: Steps = {
       const bits2 = visit[4 * u + 2];
       const bits3 = visit[4 * u + 3];
       const end = offsets[u + 1];
-      bfs.arcsScanned += end - offsets[u];
       for (let j = offsets[u]; j < end; j++) {
         const v = neighbours[j];
         const base = 8 * v;
@@ -437,7 +459,6 @@ const fourWordSteps: Steps = {
   bottomUp(bfs) {
     const { n, state, visit, offsets, neighbours, reachedNow } = bfs;
     let reachedSize = 0;
-    let scanned = 0;
     for (let v = 0; v < n; v++) {
       const base = 8 * v;
       const seen0 = state[base];
@@ -460,7 +481,6 @@ const fourWordSteps: Steps = {
         gathered3 |= visit[from + 3];
         if ((~(gathered0 | seen0) | ~(gathered1 | seen1) | ~(gathered2 | seen2) | ~(gathered3 | seen3)) === 0) break;
       }
-      scanned += j - start;
       const fresh0 = gathered0 & ~seen0;
       const fresh1 = gathered1 & ~seen1;
       const fresh2 = gathered2 & ~seen2;
@@ -471,7 +491,6 @@ const fourWordSteps: Steps = {
       state[base + 7] = fresh3;
       if ((fresh0 | fresh1 | fresh2 | fresh3) !== 0) reachedNow[reachedSize++] = v;
     }
-    bfs.arcsScanned += scanned;
     return reachedSize;
   },
 };

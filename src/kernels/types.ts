@@ -13,7 +13,12 @@ export interface BatchResult {
   distanceSum: number[];
   /** Largest distance seen from any source of the batch. */
   maxDistance: number;
-  /** Adjacency entries read (work done, for edges-per-second figures). */
+  /**
+   * Adjacency entries a plain BFS from each source reads: the out-degrees of
+   * every node it reaches, itself included. The same for every kernel (the fast
+   * ones read far fewer), so edges-per-second figures compare across kernels,
+   * threads and batch sizes, like Graph500's TEPS.
+   */
   arcsScanned: number;
 }
 
