@@ -62,7 +62,18 @@ export class BfsPool {
   }
 }
 
-/** Enough batches for every thread to stay busy to the end, few enough to keep overhead low. */
-export function chooseBatchSize(sources: number, threads: number): number {
-  return Math.max(1, Math.min(64, Math.ceil(sources / (threads * 16))));
+/**
+ * Sources per task. A multi-source kernel does a pass for `lanes` sources at
+ * about the cost of one, so a batch is a whole number of passes when there are
+ * enough sources for every thread to get at least 4 batches (2 threads and
+ * 1000 sources: 16 batches of 64 with 32 lanes); otherwise batches shrink so
+ * that all threads stay busy (16 threads and 1000 sources: 63 batches of 16).
+ */
+export function chooseBatchSize(sources: number, threads: number, lanes = 1): number {
+  const unit = Math.max(lanes, 32);
+  const perThread = 4;
+  const fits = Math.floor(sources / (threads * perThread * unit));
+  if (fits >= 2) return 2 * unit;
+  if (fits >= 1) return unit;
+  return Math.max(1, Math.ceil(sources / (threads * perThread)));
 }

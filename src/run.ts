@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
 import { summarize, type Estimate } from './estimate.js';
 import type { FormatOptions, EdgeListFormat } from './format.js';
 import { csrBytes } from './graph.js';
-import { defaultKernel, kernels } from './kernels/index.js';
+import { defaultKernel, kernelLanes, kernels } from './kernels/index.js';
 import { loadGraph, type LoadStats } from './load.js';
 import { BfsPool, chooseBatchSize } from './pool.js';
 import { createProgress } from './progress.js';
@@ -89,7 +89,7 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
   try {
     const batches = await pool.run(sources, {
       kernel,
-      batchSize: chooseBatchSize(sources.length, threads),
+      batchSize: chooseBatchSize(sources.length, threads, kernelLanes[kernel] ?? 1),
       onProgress: (done) => progress.update(done),
     });
     estimate = summarize(batches, csr.n);
