@@ -20,6 +20,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function positiveNumber(value: string): number {
+  const x = Number(value);
+  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a positive number');
+  return x;
+}
+
 function seedValue(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('expected an integer from 0 to 4294967295');
@@ -43,6 +49,7 @@ program
   .option('--seed <N>', 'seed of the source sampling (same seed, same answer)', seedValue, DEFAULT_SEED)
   .option('--threads <N>', `worker threads (default: ${availableParallelism()}, this machine's parallelism)`, positiveInt)
   .option('--exact', 'use every node as a source: exact figures')
+  .option('--precision <H>', 'sample until the 95% interval of the mean distance is within ±H (e.g. 0.01)', positiveNumber)
   .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
   .option('--json', 'print JSON: one object for one file, an array for several')
   .option('--source-column <COL>', 'source column: header name or 1-based number (default 1)')
@@ -63,6 +70,7 @@ program
           seed: o.seed,
           threads: o.threads,
           exact: o.exact ?? false,
+          precision: o.precision,
           directed: o.directed ?? false,
           kernel: o.kernel,
           sourceColumn: o.sourceColumn,

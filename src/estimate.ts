@@ -19,6 +19,14 @@ export interface Estimate {
   withinHopsFraction: number[];
   /** 90-percentile effective diameter, linearly interpolated between hop counts (SNAP). */
   effectiveDiameter90: number | null;
+  /** The integer 90th percentile: smallest d with at least 90% of the pairs within d hops. */
+  effectiveDiameter90Integer: number | null;
+  /** Smallest d with at least half of the pairs within d hops. */
+  medianDistance: number | null;
+  /** spid: variance / mean of the distance distribution (Backstrom et al.; < 1 "small world"). */
+  spid: number | null;
+  /** Each sampled person's own average distance to the people they reach: percentiles. */
+  perPersonMeanDistance: { p10: number; p25: number; p50: number; p75: number; p90: number } | null;
   /** Largest distance seen: a lower bound on the diameter (the diameter itself when exact). */
   maxDistanceSeen: number;
   /** Share of ordered pairs (s, t), s != t, with t reachable from s. */
@@ -52,6 +60,41 @@ export function effectiveDiameter(histogram: number[], q = 0.9): number | null {
     below = upTo;
   }
   return histogram.length - 1;
+}
+
+/** Smallest d with at least share q of the pairs within d hops. */
+export function distanceQuantile(histogram: number[], q: number): number | null {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  let cumulative = 0;
+  for (let d = 1; d < histogram.length; d++) {
+    cumulative += histogram[d];
+    if (cumulative >= q * total) return d;
+  }
+  return histogram.length - 1;
+}
+
+/** Variance / mean of the distance distribution. */
+export function spid(histogram: number[]): number | null {
+  let pairs = 0;
+  let sum = 0;
+  let squares = 0;
+  for (let d = 1; d < histogram.length; d++) {
+    pairs += histogram[d];
+    sum += d * histogram[d];
+    squares += d * d * histogram[d];
+  }
+  if (pairs === 0) return null;
+  const mean = sum / pairs;
+  return (squares / pairs - mean * mean) / mean;
+}
+
+/** Percentiles (nearest rank) of the sources' own mean distances, over sources that reach anyone. */
+export function perPersonPercentiles(reached: number[], distanceSum: number[]): Estimate['perPersonMeanDistance'] {
+  const means = reached.flatMap((r, i) => (r > 0 ? [distanceSum[i] / r] : [])).sort((a, b) => a - b);
+  if (means.length === 0) return null;
+  const at = (q: number) => means[Math.min(means.length - 1, Math.max(0, Math.ceil(q * means.length) - 1))];
+  return { p10: at(0.1), p25: at(0.25), p50: at(0.5), p75: at(0.75), p90: at(0.9) };
 }
 
 const Z95 = 1.959963984540054;
@@ -108,6 +151,10 @@ export function summarize(batches: BatchResult[], nodes: number): Estimate {
     distanceHistogram: histogram,
     withinHopsFraction,
     effectiveDiameter90: effectiveDiameter(histogram, 0.9),
+    effectiveDiameter90Integer: distanceQuantile(histogram, 0.9),
+    medianDistance: distanceQuantile(histogram, 0.5),
+    spid: spid(histogram),
+    perPersonMeanDistance: perPersonPercentiles(reached, distanceSum),
     maxDistanceSeen: batches.reduce((m, b) => Math.max(m, b.maxDistance), 0),
     reachablePairFraction: nodes > 1 && sources > 0 ? pairs / (sources * (nodes - 1)) : 0,
     sources,

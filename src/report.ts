@@ -30,11 +30,15 @@ export function formatSummary(r: EstimateResult): string {
     lines.push(`  bad lines skipped       ${int(r.badLinesSkipped)} (${examples}${r.badLinesSkipped > r.badLineExamples.length ? '; ...' : ''})`);
   }
   lines.push(
-    `  sources                 ${int(r.sources)} of ${int(r.nodes)}${r.exact ? ' (every node: exact figures)' : ` sampled, seed ${r.seed}`}, ${r.threads} thread${r.threads === 1 ? '' : 's'}`,
+    `  sources                 ${int(r.sources)} of ${int(r.nodes)}${r.exact ? ' (every node: exact figures)' : ` sampled, seed ${r.seed}`}, ${r.threads} thread${r.threads === 1 ? '' : 's'}` +
+      (r.precisionTarget !== null ? `; sampled until the 95% half-width was at most ${r.precisionTarget}` : ''),
   );
   lines.push(`  mean distance           ${fixed(r.meanDistance)} (${interval(r)})`);
   lines.push(`  degrees of separation   ${fixed(r.degreesOfSeparation)} (mean distance - 1)`);
-  lines.push(`  effective diameter 90%  ${fixed(r.effectiveDiameter90)}`);
+  lines.push(`  effective diameter 90%  ${fixed(r.effectiveDiameter90)} (interpolated; integer ${r.effectiveDiameter90Integer ?? 'n/a'})`);
+  lines.push(`  median distance         ${r.medianDistance ?? 'n/a'}; spid ${fixed(r.spid, 3)} (variance/mean)`);
+  const pp = r.perPersonMeanDistance;
+  if (pp) lines.push(`  own mean distance       10%: ${fixed(pp.p10, 2)}  25%: ${fixed(pp.p25, 2)}  median: ${fixed(pp.p50, 2)}  75%: ${fixed(pp.p75, 2)}  90%: ${fixed(pp.p90, 2)} (per sampled person)`);
   lines.push(`  ${r.exact ? 'diameter               ' : 'max distance seen      '} ${r.maxDistanceSeen}${r.exact ? '' : ' (a lower bound on the diameter)'}`);
   lines.push(`  reachable pairs         ${pct(r.reachablePairFraction)} of ordered pairs`);
   lines.push('');
@@ -84,6 +88,11 @@ export function toJson(r: EstimateResult): Record<string, unknown> {
     distanceHistogram: r.distanceHistogram,
     withinHopsFraction: r.withinHopsFraction,
     effectiveDiameter90: r.effectiveDiameter90,
+    effectiveDiameter90Integer: r.effectiveDiameter90Integer,
+    medianDistance: r.medianDistance,
+    spid: r.spid,
+    perPersonMeanDistance: r.perPersonMeanDistance,
+    precisionTarget: r.precisionTarget,
     maxDistanceSeen: r.maxDistanceSeen,
     reachablePairFraction: r.reachablePairFraction,
     exact: r.exact,

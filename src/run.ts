@@ -10,7 +10,8 @@ import { csrBytes } from './graph.js';
 import { defaultKernel, kernelLanes, kernels } from './kernels/index.js';
 import { loadGraph, type LoadStats } from './load.js';
 import { BfsPool, chooseBatchSize } from './pool.js';
-import { createProgress } from './progress.js';
+import { createProgress, type Progress } from './progress.js';
+import type { BatchResult } from './kernels/types.js';
 import { sampleSources } from './random.js';
 
 export const DEFAULT_SEED = 1;
@@ -23,6 +24,8 @@ export interface EstimateOptions extends FormatOptions {
   exact?: boolean;
   directed?: boolean;
   kernel?: string;
+  /** Keep sampling in rounds until the 95% half-width of the mean distance is at most this (or every node is a source). */
+  precision?: number;
   /** Count and skip malformed lines instead of stopping at the first. */
   skipBadLines?: boolean;
   /** Loader parser: 'auto' (fast scanner, csv-parse where needed) or 'csv' (csv-parse only). */
@@ -47,6 +50,8 @@ export interface EstimateResult extends Estimate {
   threads: number;
   kernel: string;
   graphBytes: number;
+  /** The --precision asked for, if any (sources then says how many it took). */
+  precisionTarget: number | null;
   timings: {
     loadSeconds: number;
     estimateSeconds: number;
@@ -80,21 +85,14 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
   const { csr, stats, format } = loaded;
   const t1 = performance.now();
 
-  const samples = opts.exact ? csr.n : (opts.samples ?? DEFAULT_SAMPLES);
-  if (!Number.isInteger(samples) || samples < 1) throw new UsageError('--samples must be a positive integer');
-  const sources = sampleSources(csr.n, samples, seed);
   const pool = new BfsPool(csr, threads);
   let estimate: Estimate;
-  progress.start('BFS', sources.length, 'sources');
   try {
-    const batches = await pool.run(sources, {
-      kernel,
-      batchSize: chooseBatchSize(sources.length, threads, kernelLanes[kernel] ?? 1),
-      onProgress: (done) => progress.update(done),
-    });
-    estimate = summarize(batches, csr.n);
+    estimate =
+      opts.precision !== undefined && !opts.exact
+        ? await sampleToPrecision(pool, csr.n, seed, opts.precision, kernel, progress)
+        : await sampleOnce(pool, csr.n, opts.exact ? csr.n : (opts.samples ?? DEFAULT_SAMPLES), seed, kernel, progress);
   } finally {
-    progress.stop();
     await pool.close();
   }
   const t2 = performance.now();
@@ -116,6 +114,7 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
     threads,
     kernel,
     graphBytes: csrBytes(csr),
+    precisionTarget: opts.exact ? null : (opts.precision ?? null),
     timings: {
       loadSeconds: (t1 - t0) / 1000,
       estimateSeconds: (t2 - t1) / 1000,
@@ -126,6 +125,55 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
       arcsPerSecond: estimate.arcsScanned / Math.max((t2 - t1) / 1000, 1e-9),
     },
   };
+}
+
+async function sampleOnce(pool: BfsPool, n: number, samples: number, seed: number, kernel: string, progress: Progress): Promise<Estimate> {
+  if (!Number.isInteger(samples) || samples < 1) throw new UsageError('--samples must be a positive integer');
+  const sources = sampleSources(n, samples, seed);
+  progress.start('BFS', sources.length, 'sources');
+  try {
+    const batches = await pool.run(sources, {
+      kernel,
+      batchSize: chooseBatchSize(sources.length, pool.threads, kernelLanes[kernel] ?? 1),
+      onProgress: (done) => progress.update(done),
+    });
+    return summarize(batches, n);
+  } finally {
+    progress.stop();
+  }
+}
+
+/**
+ * --precision: sources in rounds, in one fixed random order (so a rerun with the same seed
+ * takes the same sources), until the 95% interval's half-width is at most `target`.
+ * Rounds double (256, 512, ...) so that few rounds are wasted on an easy target.
+ */
+async function sampleToPrecision(pool: BfsPool, n: number, seed: number, target: number, kernel: string, progress: Progress): Promise<Estimate> {
+  if (!(target > 0)) throw new UsageError('--precision must be a positive number');
+  const order = sampleSources(n, n, seed);
+  const batches: BatchResult[] = [];
+  let taken = 0;
+  let round = Math.min(256, n);
+  progress.start(`BFS to ±${target}`, n, 'sources');
+  try {
+    for (;;) {
+      const sources = order.subarray(taken, Math.min(n, taken + round));
+      batches.push(
+        ...(await pool.run(sources, {
+          kernel,
+          batchSize: chooseBatchSize(sources.length, pool.threads, kernelLanes[kernel] ?? 1),
+          onProgress: (done) => progress.update(taken + done),
+        })),
+      );
+      taken += sources.length;
+      const estimate = summarize(batches, n);
+      const ci = estimate.meanDistanceCi95;
+      if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return estimate;
+      round *= 2;
+    }
+  } finally {
+    progress.stop();
+  }
 }
 
 export type { LoadStats, EdgeListFormat };

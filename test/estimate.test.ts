@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { effectiveDiameter, meanWithInterval, mergeHistograms } from '../src/estimate.js';
+import { distanceQuantile, effectiveDiameter, meanWithInterval, mergeHistograms, perPersonPercentiles, spid } from '../src/estimate.js';
 import { referenceKernel } from '../src/kernels/reference.js';
 import { loadGraph } from '../src/load.js';
 import { sampleSources } from '../src/random.js';
@@ -42,7 +42,33 @@ describe('pieces of the estimator', () => {
 
 const sample = join(ROOT, 'data/sample-social.tsv');
 
+describe('distribution figures', () => {
+  it('median, integer effective diameter, spid and per-person percentiles', () => {
+    const h = [0, 8, 6, 4, 2]; // path of 5
+    expect(distanceQuantile(h, 0.5)).toBe(2);
+    expect(distanceQuantile(h, 0.9)).toBe(3);
+    // mean 2, E[d^2] = (8 + 24 + 36 + 32) / 20 = 5, variance 1, spid 0.5
+    expect(spid(h)).toBeCloseTo(0.5, 12);
+    const p = perPersonPercentiles([4, 4, 4, 4, 4, 0], [10, 7, 6, 7, 10, 0])!;
+    expect(p.p50).toBeCloseTo(7 / 4, 12);
+    expect(p.p10).toBeCloseTo(6 / 4, 12);
+    expect(p.p90).toBeCloseTo(10 / 4, 12);
+  });
+});
+
 describe('sampled estimates', () => {
+  it.skipIf(!haveShared())('--precision 0.01 on facebook_combined reaches the target and covers the exact mean', async () => {
+    const exact = loadTruth()['facebook_combined.txt.gz'].meanDistance;
+    const r = await estimateFile(join(DATASETS, 'facebook_combined.txt.gz'), { precision: 0.01, seed: 1, threads: 2 });
+    const [low, high] = r.meanDistanceCi95!;
+    console.log(`--precision 0.01: ${r.sources} sources, half-width ${((high - low) / 2).toFixed(4)}, interval [${low.toFixed(4)}, ${high.toFixed(4)}], exact ${exact}`);
+    expect((high - low) / 2).toBeLessThanOrEqual(0.01);
+    expect(r.sources).toBeLessThan(r.nodes);
+    expect(r.precisionTarget).toBe(0.01);
+    expect(low).toBeLessThanOrEqual(exact);
+    expect(high).toBeGreaterThanOrEqual(exact);
+  });
+
   it('same seed, same figures at 1 and 2 threads', async () => {
     const one = toJson(await estimateFile(sample, { samples: 300, seed: 5, threads: 1 }));
     const two = toJson(await estimateFile(sample, { samples: 300, seed: 5, threads: 2 }));
