@@ -147,7 +147,7 @@ interface Row {
   totalSeconds: number;
   /** Wall time of the child process: interpreter start-up, imports and bookkeeping included. */
   wallSeconds: number;
-  /** smallworld: adjacency entries actually scanned per BFS second; peers: their own teps (edges of the source's component per BFS). */
+  /** Arcs (adjacency entries) of each source's component per BFS second, Graph500 TEPS style: smallworld's arcsScanned, the peers' own teps. */
   arcsPerSecond: number;
   peakRssBytes: number;
   meanDistance: number | null;
@@ -457,7 +457,7 @@ function formatNotes(outcomes: Outcome[], base: Row, tolerance: number): string 
   notes.push(
     'ratios: peer time / smallworld time (above 1: smallworld is faster). total = load + BFS as each tool times them; wall = whole child process.',
     'CPU wait: share of the wall time in which some runnable task (the tool\'s own extra threads included) waited for a CPU (Linux PSI).',
-    'M arcs/s: smallworld counts adjacency entries it scanned; the peers report the edges of each source\'s component (Graph500 TEPS).',
+    'M arcs/s: adjacency entries of each source\'s component per BFS second (smallworld: arcsScanned / BFS s; peers: their teps; graph-tool\'s is an expected value).',
     `mean distances differ slightly: each tool samples its own sources ('!' beyond ${(tolerance * 100).toFixed(2)}%).`,
   );
   return notes.join('\n');
