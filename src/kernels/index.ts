@@ -15,8 +15,9 @@ export const kernels: Record<string, KernelFactory> = {
 };
 
 /**
- * Sources one pass of a kernel takes at once. A multi-source pass costs about
- * the same with 4 sources as with 32, so batches should be multiples of this.
+ * Sources one pass of a kernel takes at once. A multi-source pass with 8
+ * sources costs about two thirds of one with 32 (R-MAT above), so batches
+ * should be multiples of this.
  */
 export const kernelLanes: Record<string, number> = {
   reference: 1,
@@ -27,10 +28,13 @@ export const kernelLanes: Record<string, number> = {
 };
 
 /**
- * Fastest measured, single thread, batches of 64, on a 646k-node, 15.7M-edge
- * R-MAT graph: msbfs32 ~50x reference, msbfs64 about the same or up to 20%
- * slower (faster by ~15% on graphs small enough for its bit sets to stay in
- * cache, e.g. soc-Slashdot0902), msbfs128 2x slower, dobfs ~10x reference.
+ * Measured on a 646k-node, 15.7M-edge R-MAT graph (2-core VM shared with other
+ * jobs; best of 5 to 7): single thread, batches of 64, msbfs32 and msbfs64 are
+ * 40-60x reference, within noise of each other (msbfs64 ahead by 5-15% on quiet
+ * runs and on small graphs such as soc-Slashdot0902), dobfs 7-10x. Through the
+ * CLI with 2 threads (2048 samples) msbfs32 was faster in 3 runs out of 3
+ * (by 2-27%): two workers share the cache, which favours the smaller bit sets.
+ * Full 128-lane passes (msbfs128, batches of 128+) are 2x slower per source.
  */
 export const defaultKernel = 'msbfs32';
 

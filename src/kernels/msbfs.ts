@@ -10,8 +10,8 @@
  *   next[v]  lanes reaching v for the first time at this level
  *   visit[v] lanes whose frontier holds v (reached at the previous level)
  *
- * seen and next of a node share one record of 2K words (one cache line for
- * K <= 8), so the random access per arc touches one line.
+ * seen and next of a node share one record of 2K words (8 to 32 bytes, within
+ * one cache line), so the random access per arc touches one line.
  *
  * A level is a top-down step (each frontier node ORs its visit bits, minus what
  * the neighbour has seen, into the neighbour's next) or a bottom-up step (each
@@ -22,12 +22,14 @@
  *
  * Counting: histogram[d] = bits first set at level d. Each lane's new nodes per
  * level come from bit-sliced counters (a ripple-carry adder over whole words, so
- * 32 lanes count at once) read out once per level.
+ * 32 lanes count at once) read out once per level. arcsScanned is what plain
+ * BFSs would read (see types.ts): new lanes at v times v's out-degree.
  *
- * A pass with few sources uses fewer words (32 sources: one word): fewer bytes
- * for each arc to touch, which on a graph whose bit sets outgrow the CPU cache
- * decides the speed. Which width is fastest for full passes depends on the
- * graph's size against that cache (see msbfs32/64/128 below).
+ * A pass with few sources uses fewer words (up to 32 sources: one word): fewer
+ * bytes for each arc to touch. Once the bit sets outgrow the CPU cache that
+ * decides the speed, so which width is fastest for full passes depends on the
+ * graph's size against the cache, and on other threads sharing it (measured in
+ * src/kernels/index.ts).
  *
  * Scratch per worker: 12 * wordsPerNode bytes per node plus two node lists.
  */
@@ -78,6 +80,8 @@ class MultiSourceBfs {
   private readonly laneSum: Float64Array;
   /** Lanes whose BFS has ended, per word, already marked seen everywhere. */
   private readonly retired: Uint32Array;
+  /** Lanes that ended at this level (scratch for retireEndedLanes). */
+  private readonly ended: Uint32Array;
   /** Out-arcs of every (source, node reached) pair: what plain BFSs would read. */
   private plainArcs = 0;
   /** Out-arcs of nodes that some lane has not reached: what a bottom-up step may read. */
@@ -105,6 +109,7 @@ class MultiSourceBfs {
     this.laneReached = new Float64Array(this.lanes);
     this.laneSum = new Float64Array(this.lanes);
     this.retired = new Uint32Array(K);
+    this.ended = new Uint32Array(K);
   }
 
   run(sources: ArrayLike<number>): BatchResult {
@@ -269,7 +274,8 @@ class MultiSourceBfs {
 
   /** Marks lanes that found nothing new this level as seen everywhere. */
   private retireEndedLanes(active: number): void {
-    const ended = new Uint32Array(this.K);
+    const { ended } = this;
+    ended.fill(0);
     for (let lane = 0; lane < active; lane++) {
       const bit = 1 << (lane & 31);
       if (this.levelCount[lane] === 0 && (this.retired[lane >>> 5] & bit) === 0) ended[lane >>> 5] |= bit;
