@@ -41,7 +41,29 @@ program
   .configureOutput({ outputError: (str, write) => write(`smallworld: ${str.replace(/^error: /, '')}`) })
   .showHelpAfterError('(run with --help for usage)');
 
-program
+/** How to read an edge list: the same options wherever one is read. */
+function inputOptions(command: Command): Command {
+  return command
+    .option('--source-column <COL>', 'source column: header name or 1-based number (default 1)')
+    .option('--target-column <COL>', 'target column: header name or 1-based number (default 2)')
+    .addOption(new Option('--delimiter <D>', 'field delimiter (default: detected)').choices(Object.keys(DELIMITERS)))
+    .option('--header', 'the first data line is a header row (default: detected)')
+    .option('--no-header', 'the first data line is data')
+    .option('--skip-bad-lines', 'count and skip malformed lines (the summary shows the first few) instead of stopping');
+}
+
+/** The options above as loadGraph takes them. */
+function inputSettings(o: Record<string, unknown>) {
+  return {
+    sourceColumn: o.sourceColumn as string | undefined,
+    targetColumn: o.targetColumn as string | undefined,
+    delimiter: o.delimiter ? DELIMITERS[o.delimiter as string] : undefined,
+    header: o.header as boolean | undefined,
+    skipBadLines: (o.skipBadLines as boolean | undefined) ?? false,
+  };
+}
+
+const estimate = program
   .command('estimate')
   .description('estimate the distance distribution and degrees of separation of each edge list')
   .argument('<files...>', 'edge lists: SNAP-style (tab/space separated, # comments) or CSV; plain or gzip; - for stdin')
@@ -52,12 +74,6 @@ program
   .option('--precision <H>', 'sample until the 95% interval of the mean distance is within ±H (e.g. 0.01)', positiveNumber)
   .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
   .option('--json', 'print JSON: one object for one file, an array for several')
-  .option('--source-column <COL>', 'source column: header name or 1-based number (default 1)')
-  .option('--target-column <COL>', 'target column: header name or 1-based number (default 2)')
-  .addOption(new Option('--delimiter <D>', 'field delimiter (default: detected)').choices(Object.keys(DELIMITERS)))
-  .option('--header', 'the first data line is a header row (default: detected)')
-  .option('--no-header', 'the first data line is data')
-  .option('--skip-bad-lines', 'count and skip malformed lines (the summary shows the first few) instead of stopping')
   .addOption(new Option('--kernel <NAME>', 'BFS kernel').choices(kernelNames()))
   .addOption(new Option('--parser <P>', 'auto: fast scanner for numeric lists, csv-parse for the rest; csv: csv-parse only').choices(['auto', 'csv']).default('auto'))
   .option('-q, --quiet', 'no progress bars')
@@ -73,11 +89,7 @@ program
           precision: o.precision,
           directed: o.directed ?? false,
           kernel: o.kernel,
-          sourceColumn: o.sourceColumn,
-          targetColumn: o.targetColumn,
-          delimiter: o.delimiter ? DELIMITERS[o.delimiter] : undefined,
-          header: o.header,
-          skipBadLines: o.skipBadLines ?? false,
+          ...inputSettings(o),
           parser: o.parser,
           progress: !o.quiet,
         }),
@@ -93,18 +105,12 @@ program
     }
   });
 
-program
+const convert = program
   .command('convert')
   .description('read an edge list once and save the graph as a binary .swg file, which every command reads at disk speed')
   .argument('<edges>', 'edge list (any format estimate reads), or - for stdin')
   .argument('<out>', 'the .swg file to write (written to a temporary name, then renamed into place)')
   .option('--directed', 'keep edge direction (follows); default undirected')
-  .option('--source-column <COL>', 'source column: header name or 1-based number (default 1)')
-  .option('--target-column <COL>', 'target column: header name or 1-based number (default 2)')
-  .addOption(new Option('--delimiter <D>', 'field delimiter (default: detected)').choices(Object.keys(DELIMITERS)))
-  .option('--header', 'the first data line is a header row (default: detected)')
-  .option('--no-header', 'the first data line is data')
-  .option('--skip-bad-lines', 'count and skip malformed lines instead of stopping')
   .option('--threads <N>', 'threads for parsing', positiveInt)
   .option('-q, --quiet', 'no progress bar')
   .action(async (edges: string, out: string, o) => {
@@ -115,11 +121,7 @@ program
     try {
       graph = await loadGraph(edges, {
         directed: o.directed ?? false,
-        sourceColumn: o.sourceColumn,
-        targetColumn: o.targetColumn,
-        delimiter: o.delimiter ? DELIMITERS[o.delimiter] : undefined,
-        header: o.header,
-        skipBadLines: o.skipBadLines ?? false,
+        ...inputSettings(o),
         threads: o.threads,
         onProgress: (done, total) => progress.update(done, total),
       });
@@ -133,6 +135,9 @@ program
         `(${s.selfLoops} self-loops, ${s.duplicates} duplicates, ${s.badLines} bad lines dropped), ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
     );
   });
+
+inputOptions(estimate);
+inputOptions(convert);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(errorLine(err) + '\n');

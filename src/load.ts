@@ -192,13 +192,7 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
   const iterator = source.chunks[Symbol.asyncIterator]();
   let lastLine = 0; // last line fully read, for errors that come from the stream
   const failOnStream = (err: unknown): never => {
-    if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException)?.code;
-    if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(String((err as Error)?.message)))
-      throw new InputError(file, lastLine + 1, 'gzip data ends early (truncated file?)');
-    if (typeof code === 'string' && code.startsWith('Z_'))
-      throw new InputError(file, lastLine + 1, `corrupt gzip data (${(err as Error).message})`);
-    throw new InputError(file, lastLine + 1, describeFsError(err));
+    throw streamError(file, lastLine + 1, err);
   };
 
   let sniffed;
@@ -364,14 +358,19 @@ async function parseWithCsv(
       const at = (err as CsvError & { lines?: number }).lines;
       throw new InputError(file, at === undefined ? lastLine + 1 : lineOffset + at, err.message.replace(/^Invalid[^:]*: /, ''));
     }
-    const code = (err as NodeJS.ErrnoException)?.code;
-    if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(String((err as Error)?.message)))
-      throw new InputError(file, lastLine + 1, 'gzip data ends early (truncated file?)');
-    if (typeof code === 'string' && code.startsWith('Z_'))
-      throw new InputError(file, lastLine + 1, `corrupt gzip data (${(err as Error).message})`);
-    throw new InputError(file, lastLine + 1, describeFsError(err));
+    throw streamError(file, lastLine + 1, err);
   }
   return { lastLine, edgeLines, badLines };
+}
+
+/** A read or gunzip failure as the user sees it, at the line being read when it happened. */
+function streamError(file: string, line: number, err: unknown): InputError {
+  if (err instanceof InputError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(String((err as Error)?.message)))
+    return new InputError(file, line, 'gzip data ends early (truncated file?)');
+  if (typeof code === 'string' && code.startsWith('Z_')) return new InputError(file, line, `corrupt gzip data (${(err as Error).message})`);
+  return new InputError(file, line, describeFsError(err));
 }
 
 interface BadLines {
