@@ -34,6 +34,8 @@ export interface Estimate {
   sources: number;
   exact: boolean;
   arcsScanned: number;
+  /** Adjacency entries the kernel actually read (work, depends on batching: a timing figure). */
+  arcsRead: number;
 }
 
 /** Sums histograms of different lengths element by element. */
@@ -160,5 +162,6 @@ export function summarize(batches: BatchResult[], nodes: number): Estimate {
     sources,
     exact: sources >= nodes,
     arcsScanned: batches.reduce((s, b) => s + b.arcsScanned, 0),
+    arcsRead: batches.reduce((s, b) => s + b.arcsRead, 0),
   };
 }

@@ -53,7 +53,7 @@ export function formatSummary(r: EstimateResult): string {
   lines.push('');
   const t = r.timings;
   lines.push(
-    `  time                    load ${secs(t.loadSeconds)}, BFS ${secs(t.estimateSeconds)} (${(t.arcsPerSecond / 1e6).toFixed(0)}M arcs/s, kernel ${r.kernel}), total ${secs(t.totalSeconds)}; peak RSS ${mib(t.peakRssBytes)}`,
+    `  time                    load ${secs(t.loadSeconds)}, BFS ${secs(t.estimateSeconds)} (${(t.arcsPerSecond / 1e6).toFixed(0)}M plain-BFS arcs/s, ${(t.arcsReadPerSecond / 1e6).toFixed(0)}M read/s, kernel ${r.kernel}), total ${secs(t.totalSeconds)}; peak RSS ${mib(t.peakRssBytes)}`,
   );
   return lines.join('\n');
 }

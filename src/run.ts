@@ -61,8 +61,11 @@ export interface EstimateResult extends Estimate {
     peakRssBytesPerEdge: number;
     /** Bytes of the CSR arrays per kept edge. */
     graphBytesPerEdge: number;
-    /** Adjacency entries read per second of BFS time. */
+    /** Plain-BFS adjacency entries (arcsScanned) per second of BFS time: comparable across kernels, like TEPS. */
     arcsPerSecond: number;
+    /** Adjacency entries the kernel actually read, and per second. */
+    arcsRead: number;
+    arcsReadPerSecond: number;
   };
 }
 
@@ -123,6 +126,8 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
       peakRssBytesPerEdge: (process.resourceUsage().maxRSS * 1024) / Math.max(stats.edges, 1),
       graphBytesPerEdge: csrBytes(csr) / Math.max(stats.edges, 1),
       arcsPerSecond: estimate.arcsScanned / Math.max((t2 - t1) / 1000, 1e-9),
+      arcsRead: estimate.arcsRead,
+      arcsReadPerSecond: estimate.arcsRead / Math.max((t2 - t1) / 1000, 1e-9),
     },
   };
 }

@@ -44,6 +44,7 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
     const distanceSum: number[] = [];
     let maxDistance = 0;
     let arcsScanned = 0; // what a plain BFS would read: out-arcs of every node reached
+    let arcsRead = 0; // what this kernel reads
 
     for (let k = 0; k < sources.length; k++) {
       const s = sources[k];
@@ -85,6 +86,7 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
                 const u = neighbours[j];
                 if ((front[u >>> 5] & (1 << (u & 31))) !== 0) break;
               }
+              arcsRead += (j < end ? j + 1 : end) - start;
               if (j < end) {
                 visited[word] |= bit;
                 nextFront[word] |= bit;
@@ -108,6 +110,7 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
           for (let i = 0; i < queueSize; i++) {
             const u = queue[i];
             const end = offsets[u + 1];
+            arcsRead += end - offsets[u];
             for (let j = offsets[u]; j < end; j++) {
               const v = neighbours[j];
               const bit = 1 << (v & 31);
@@ -136,6 +139,6 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
       reached.push(reachedCount);
       distanceSum.push(sum);
     }
-    return { histogram, reached, distanceSum, maxDistance, arcsScanned };
+    return { histogram, reached, distanceSum, maxDistance, arcsScanned, arcsRead };
   };
 };

@@ -84,6 +84,8 @@ class MultiSourceBfs {
   private readonly ended: Uint32Array;
   /** Out-arcs of every (source, node reached) pair: what plain BFSs would read. */
   private plainArcs = 0;
+  /** Adjacency entries the steps actually read (public: the step functions add to it). */
+  arcsRead = 0;
   /** Out-arcs of nodes that some lane has not reached: what a bottom-up step may read. */
   private remainingArcs = 0;
   private topDownStep: Step = oneWordSteps.topDown;
@@ -113,8 +115,9 @@ class MultiSourceBfs {
   }
 
   run(sources: ArrayLike<number>): BatchResult {
-    const result: BatchResult = { histogram: [0], reached: [], distanceSum: [], maxDistance: 0, arcsScanned: 0 };
+    const result: BatchResult = { histogram: [0], reached: [], distanceSum: [], maxDistance: 0, arcsScanned: 0, arcsRead: 0 };
     this.plainArcs = 0;
+    this.arcsRead = 0;
     for (let first = 0; first < sources.length; first += this.lanes) {
       const active = Math.min(this.lanes, sources.length - first);
       this.traverse(sources, first, active, result);
@@ -124,6 +127,7 @@ class MultiSourceBfs {
       }
     }
     result.arcsScanned = this.plainArcs;
+    result.arcsRead = this.arcsRead;
     return result;
   }
 
@@ -335,10 +339,12 @@ const oneWordSteps: Steps = {
   topDown(bfs, frontierSize) {
     const { state, visit, offsets, neighbours, frontier, reachedNow } = bfs;
     let reachedSize = 0;
+    let read = 0; // adjacency entries this step reads (the work actually done)
     for (let i = 0; i < frontierSize; i++) {
       const u = frontier[i];
       const bits = visit[u];
       const end = offsets[u + 1];
+      read += end - offsets[u];
       for (let j = offsets[u]; j < end; j++) {
         const v = neighbours[j];
         const fresh = bits & ~state[2 * v];
@@ -348,12 +354,14 @@ const oneWordSteps: Steps = {
         state[2 * v + 1] = next | fresh;
       }
     }
+    bfs.arcsRead += read;
     return reachedSize;
   },
 
   bottomUp(bfs) {
     const { n, state, visit, offsets, neighbours, reachedNow } = bfs;
     let reachedSize = 0;
+    let read = 0; // adjacency entries this step reads (the work actually done)
     for (let v = 0; v < n; v++) {
       const seen = state[2 * v];
       if (~seen === 0) continue;
@@ -365,10 +373,12 @@ const oneWordSteps: Steps = {
         gathered |= visit[neighbours[j++]];
         if (~(gathered | seen) === 0) break;
       }
+      read += j - start;
       const fresh = gathered & ~seen;
       state[2 * v + 1] = fresh;
       if (fresh !== 0) reachedNow[reachedSize++] = v;
     }
+    bfs.arcsRead += read;
     return reachedSize;
   },
 };
@@ -378,11 +388,13 @@ const twoWordSteps: Steps = {
   topDown(bfs, frontierSize) {
     const { state, visit, offsets, neighbours, frontier, reachedNow } = bfs;
     let reachedSize = 0;
+    let read = 0; // adjacency entries this step reads (the work actually done)
     for (let i = 0; i < frontierSize; i++) {
       const u = frontier[i];
       const bits0 = visit[2 * u];
       const bits1 = visit[2 * u + 1];
       const end = offsets[u + 1];
+      read += end - offsets[u];
       for (let j = offsets[u]; j < end; j++) {
         const v = neighbours[j];
         const base = 4 * v;
@@ -396,12 +408,14 @@ const twoWordSteps: Steps = {
         state[base + 3] = next1 | fresh1;
       }
     }
+    bfs.arcsRead += read;
     return reachedSize;
   },
 
   bottomUp(bfs) {
     const { n, state, visit, offsets, neighbours, reachedNow } = bfs;
     let reachedSize = 0;
+    let read = 0; // adjacency entries this step reads (the work actually done)
     for (let v = 0; v < n; v++) {
       const base = 4 * v;
       const seen0 = state[base];
@@ -418,12 +432,14 @@ const twoWordSteps: Steps = {
         gathered1 |= visit[from + 1];
         if ((~(gathered0 | seen0) | ~(gathered1 | seen1)) === 0) break;
       }
+      read += j - start;
       const fresh0 = gathered0 & ~seen0;
       const fresh1 = gathered1 & ~seen1;
       state[base + 2] = fresh0;
       state[base + 3] = fresh1;
       if ((fresh0 | fresh1) !== 0) reachedNow[reachedSize++] = v;
     }
+    bfs.arcsRead += read;
     return reachedSize;
   },
 };
@@ -433,6 +449,7 @@ const fourWordSteps: Steps = {
   topDown(bfs, frontierSize) {
     const { state, visit, offsets, neighbours, frontier, reachedNow } = bfs;
     let reachedSize = 0;
+    let read = 0; // adjacency entries this step reads (the work actually done)
     for (let i = 0; i < frontierSize; i++) {
       const u = frontier[i];
       const bits0 = visit[4 * u];
@@ -440,6 +457,7 @@ const fourWordSteps: Steps = {
       const bits2 = visit[4 * u + 2];
       const bits3 = visit[4 * u + 3];
       const end = offsets[u + 1];
+      read += end - offsets[u];
       for (let j = offsets[u]; j < end; j++) {
         const v = neighbours[j];
         const base = 8 * v;
@@ -459,12 +477,14 @@ const fourWordSteps: Steps = {
         state[base + 7] = next3 | fresh3;
       }
     }
+    bfs.arcsRead += read;
     return reachedSize;
   },
 
   bottomUp(bfs) {
     const { n, state, visit, offsets, neighbours, reachedNow } = bfs;
     let reachedSize = 0;
+    let read = 0; // adjacency entries this step reads (the work actually done)
     for (let v = 0; v < n; v++) {
       const base = 8 * v;
       const seen0 = state[base];
@@ -487,6 +507,7 @@ const fourWordSteps: Steps = {
         gathered3 |= visit[from + 3];
         if ((~(gathered0 | seen0) | ~(gathered1 | seen1) | ~(gathered2 | seen2) | ~(gathered3 | seen3)) === 0) break;
       }
+      read += j - start;
       const fresh0 = gathered0 & ~seen0;
       const fresh1 = gathered1 & ~seen1;
       const fresh2 = gathered2 & ~seen2;
@@ -497,6 +518,7 @@ const fourWordSteps: Steps = {
       state[base + 7] = fresh3;
       if ((fresh0 | fresh1 | fresh2 | fresh3) !== 0) reachedNow[reachedSize++] = v;
     }
+    bfs.arcsRead += read;
     return reachedSize;
   },
 };

@@ -46,6 +46,6 @@ export const referenceKernel: KernelFactory = (csr: Csr) => {
       reached.push(tail - 1);
       distanceSum.push(sum);
     }
-    return { histogram, reached, distanceSum, maxDistance, arcsScanned };
+    return { histogram, reached, distanceSum, maxDistance, arcsScanned, arcsRead: arcsScanned };
   };
 };

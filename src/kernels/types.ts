@@ -20,11 +20,17 @@ export interface BatchResult {
    * threads and batch sizes, like Graph500's TEPS.
    */
   arcsScanned: number;
+  /**
+   * Adjacency entries this kernel actually read: the work it did. Depends on
+   * the kernel and on how sources were batched, so it is a timing figure, not
+   * part of the estimate.
+   */
+  arcsRead: number;
 }
 
 /** A kernel is made once per worker (it owns its scratch memory) and then runs batches. */
 export type KernelFactory = (csr: Csr) => (sources: ArrayLike<number>) => BatchResult;
 
 export function emptyBatch(): BatchResult {
-  return { histogram: [0], reached: [], distanceSum: [], maxDistance: 0, arcsScanned: 0 };
+  return { histogram: [0], reached: [], distanceSum: [], maxDistance: 0, arcsScanned: 0, arcsRead: 0 };
 }
