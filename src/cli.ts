@@ -26,6 +26,12 @@ function positiveNumber(value: string): number {
   return x;
 }
 
+function nonNegativeNumber(value: string): number {
+  const x = Number(value);
+  if (!(x >= 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a number >= 0');
+  return x;
+}
+
 function seedValue(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('expected an integer from 0 to 4294967295');
@@ -73,6 +79,7 @@ const estimate = program
   .option('--exact', 'use every node as a source: exact figures')
   .option('--precision <H>', 'sample until the 95% interval of the mean distance is within ±H (e.g. 0.01)', positiveNumber)
   .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
+  .option('--diameter-budget <SECONDS>', 'time for the exact diameter (iFUB); 0 skips it', nonNegativeNumber, 60)
   .option('--json', 'print JSON: one object for one file, an array for several')
   .addOption(new Option('--kernel <NAME>', 'BFS kernel').choices(kernelNames()))
   .addOption(new Option('--parser <P>', 'auto: fast scanner for numeric lists, csv-parse for the rest; csv: csv-parse only').choices(['auto', 'csv']).default('auto'))
@@ -87,6 +94,7 @@ const estimate = program
           threads: o.threads,
           exact: o.exact ?? false,
           precision: o.precision,
+          diameterBudgetSeconds: o.diameterBudget,
           directed: o.directed ?? false,
           kernel: o.kernel,
           ...inputSettings(o),

@@ -39,7 +39,9 @@ export function formatSummary(r: EstimateResult): string {
   lines.push(`  median distance         ${r.medianDistance ?? 'n/a'}; spid ${fixed(r.spid, 3)} (variance/mean)`);
   const pp = r.perPersonMeanDistance;
   if (pp) lines.push(`  own mean distance       10%: ${fixed(pp.p10, 2)}  25%: ${fixed(pp.p25, 2)}  median: ${fixed(pp.p50, 2)}  75%: ${fixed(pp.p75, 2)}  90%: ${fixed(pp.p90, 2)} (per sampled person)`);
-  lines.push(`  ${r.exact ? 'diameter               ' : 'max distance seen      '} ${r.maxDistanceSeen}${r.exact ? '' : ' (a lower bound on the diameter)'}`);
+  lines.push(`  max distance seen       ${r.maxDistanceSeen}${r.exact ? ' (every source: this is the diameter)' : ''}`);
+  if (r.diameter !== null) lines.push(`  diameter                ${r.diameter} (exact, iFUB: ${r.diameterBfsRuns} BFS runs)`);
+  else if (r.diameterBounds) lines.push(`  diameter                between ${r.diameterBounds[0]} and ${r.diameterBounds[1]} (time budget ran out)`);
   lines.push(`  reachable pairs         ${pct(r.reachablePairFraction)} of ordered pairs`);
   lines.push('');
   lines.push('  distance  pairs found       share  within');
@@ -94,6 +96,8 @@ export function toJson(r: EstimateResult): Record<string, unknown> {
     perPersonMeanDistance: r.perPersonMeanDistance,
     precisionTarget: r.precisionTarget,
     maxDistanceSeen: r.maxDistanceSeen,
+    diameter: r.diameter,
+    ...(r.diameterBounds ? { diameterBounds: r.diameterBounds } : {}),
     reachablePairFraction: r.reachablePairFraction,
     exact: r.exact,
     nodes: r.nodes,

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
 import { summarize, type Estimate } from './estimate.js';
 import type { FormatOptions, EdgeListFormat } from './format.js';
+import { exactDiameter, type DiameterResult } from './diameter.js';
 import { csrBytes } from './graph.js';
 import { defaultKernel, kernelLanes, kernels } from './kernels/index.js';
 import { loadGraph, type LoadStats } from './load.js';
@@ -24,6 +25,8 @@ export interface EstimateOptions extends FormatOptions {
   exact?: boolean;
   directed?: boolean;
   kernel?: string;
+  /** Compute the exact diameter (iFUB) within this many seconds; 0 skips it. Default 60. */
+  diameterBudgetSeconds?: number;
   /** Keep sampling in rounds until the 95% half-width of the mean distance is at most this (or every node is a source). */
   precision?: number;
   /** Count and skip malformed lines instead of stopping at the first. */
@@ -52,9 +55,16 @@ export interface EstimateResult extends Estimate {
   graphBytes: number;
   /** The --precision asked for, if any (sources then says how many it took). */
   precisionTarget: number | null;
+  /** The exact diameter (largest finite distance), or null when only bounds are known or it was skipped. */
+  diameter: number | null;
+  /** [low, high] when the time budget ran out before the diameter was exact; null otherwise. */
+  diameterBounds: [number, number] | null;
+  /** BFS runs the diameter took (iFUB needs few on social graphs). */
+  diameterBfsRuns: number;
   timings: {
     loadSeconds: number;
     estimateSeconds: number;
+    diameterSeconds: number;
     totalSeconds: number;
     peakRssBytes: number;
     /** Peak RSS of the whole process per kept edge. */
@@ -100,6 +110,19 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
   }
   const t2 = performance.now();
 
+  // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs.
+  const budget = opts.diameterBudgetSeconds ?? 60;
+  let diameter: DiameterResult | null = null;
+  if (budget > 0) {
+    progress.start('diameter', 0, 'sources');
+    try {
+      diameter = exactDiameter(csr, { timeBudgetSeconds: budget });
+    } finally {
+      progress.stop();
+    }
+  }
+  const t3 = performance.now();
+
   return {
     file,
     ...estimate,
@@ -118,10 +141,14 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
     kernel,
     graphBytes: csrBytes(csr),
     precisionTarget: opts.exact ? null : (opts.precision ?? null),
+    diameter: diameter?.exact ? diameter.diameter : null,
+    diameterBounds: diameter && !diameter.exact ? diameter.bounds : null,
+    diameterBfsRuns: diameter?.bfsRuns ?? 0,
     timings: {
       loadSeconds: (t1 - t0) / 1000,
       estimateSeconds: (t2 - t1) / 1000,
-      totalSeconds: (t2 - t0) / 1000,
+      diameterSeconds: (t3 - t2) / 1000,
+      totalSeconds: (t3 - t0) / 1000,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       peakRssBytesPerEdge: (process.resourceUsage().maxRSS * 1024) / Math.max(stats.edges, 1),
       graphBytesPerEdge: csrBytes(csr) / Math.max(stats.edges, 1),

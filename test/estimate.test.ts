@@ -107,6 +107,17 @@ describe('sampled estimates', () => {
   });
 });
 
+describe('the diameter in an estimate', () => {
+  it.skipIf(!haveShared())('is exact (truth.json) with a sample, and skipped with --diameter-budget 0', () => {
+    const file = join(DATASETS, 'CA-GrQc.txt.gz');
+    const j = JSON.parse(runCli(['estimate', file, '--samples', '50', '--json']).stdout);
+    expect(j.diameter).toBe(loadTruth()['CA-GrQc.txt.gz'].diameter);
+    expect(j.maxDistanceSeen).toBeLessThanOrEqual(j.diameter);
+    const skipped = JSON.parse(runCli(['estimate', file, '--samples', '50', '--json', '--diameter-budget', '0']).stdout);
+    expect(skipped.diameter).toBeNull();
+  });
+});
+
 describe('the CLI', () => {
   it('prints one JSON object with every figure for one file', () => {
     const r = runCli(['estimate', sample, '--samples', '50', '--json', '--threads', '2']);
