@@ -77,6 +77,8 @@ const estimate = program
   .option('--seed <N>', 'seed of the source sampling (same seed, same answer)', seedValue, DEFAULT_SEED)
   .option('--threads <N>', `worker threads (default: ${availableParallelism()}, this machine's parallelism)`, positiveInt)
   .option('--exact', 'use every node as a source: exact figures')
+  .addOption(new Option('--method <M>', 'bfs: BFS from sampled sources; hyperball: HyperLogLog counters over every node (approximate)').choices(['bfs', 'hyperball']).default('bfs'))
+  .option('--registers <LOG2M>', 'HyperBall: 2^LOG2M registers per counter (4-12; default 11, less on large graphs)', positiveInt)
   .option('--precision <H>', 'sample until the 95% interval of the mean distance is within ±H (e.g. 0.01)', positiveNumber)
   .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
   .option('--diameter-budget <SECONDS>', 'time for the exact diameter (iFUB); 0 skips it', nonNegativeNumber, 60)
@@ -94,6 +96,8 @@ const estimate = program
           threads: o.threads,
           exact: o.exact ?? false,
           precision: o.precision,
+          method: o.method,
+          log2m: o.registers,
           diameterBudgetSeconds: o.diameterBudget,
           directed: o.directed ?? false,
           kernel: o.kernel,

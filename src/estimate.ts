@@ -36,6 +36,8 @@ export interface Estimate {
   arcsScanned: number;
   /** Adjacency entries the kernel actually read (work, depends on batching: a timing figure). */
   arcsRead: number;
+  /** Set when the figures come from HyperBall (--method hyperball) rather than BFS. */
+  hyperBall?: { log2m: number; relativeStandardError: number; iterations: number; converged: boolean; memoryBytes: number };
 }
 
 /** Sums histograms of different lengths element by element. */

@@ -30,10 +30,14 @@ export function formatSummary(r: EstimateResult): string {
     lines.push(`  bad lines skipped       ${int(r.badLinesSkipped)} (${examples}${r.badLinesSkipped > r.badLineExamples.length ? '; ...' : ''})`);
   }
   lines.push(
-    `  sources                 ${int(r.sources)} of ${int(r.nodes)}${r.exact ? ' (every node: exact figures)' : ` sampled, seed ${r.seed}`}, ${r.threads} thread${r.threads === 1 ? '' : 's'}` +
+    `  sources                 ${r.hyperBall ? `every node (HyperBall counters, seed ${r.seed})` : `${int(r.sources)} of ${int(r.nodes)}${r.exact ? ' (every node: exact figures)' : ` sampled, seed ${r.seed}`}`}, ${r.threads} thread${r.threads === 1 ? '' : 's'}` +
       (r.precisionTarget !== null ? `; sampled until the 95% half-width was at most ${r.precisionTarget}` : ''),
   );
-  lines.push(`  mean distance           ${fixed(r.meanDistance)} (${interval(r)})`);
+  if (r.hyperBall)
+    lines.push(
+      `  method                  HyperBall: 2^${r.hyperBall.log2m} registers per counter (${(100 * r.hyperBall.relativeStandardError).toFixed(1)}% error each), ${r.hyperBall.iterations} hops; figures are estimates over every node`,
+    );
+  lines.push(`  mean distance           ${fixed(r.meanDistance)} (${interval(r)}${r.hyperBall ? ', conservative: from the counters\' stated error' : ''})`);
   lines.push(`  degrees of separation   ${fixed(r.degreesOfSeparation)} (mean distance - 1)`);
   lines.push(`  effective diameter 90%  ${fixed(r.effectiveDiameter90)} (interpolated; integer ${r.effectiveDiameter90Integer ?? 'n/a'})`);
   lines.push(`  median distance         ${r.medianDistance ?? 'n/a'}; spid ${fixed(r.spid, 3)} (variance/mean)`);
@@ -114,6 +118,8 @@ export function toJson(r: EstimateResult): Record<string, unknown> {
     seed: r.seed,
     threads: r.threads,
     kernel: r.kernel,
+    method: r.hyperBall ? 'hyperball' : 'bfs',
+    ...(r.hyperBall ? { hyperBall: r.hyperBall } : {}),
     graphBytes: r.graphBytes,
     arcsScanned: r.arcsScanned,
     timings: r.timings,

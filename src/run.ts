@@ -4,10 +4,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
-import { summarize, type Estimate } from './estimate.js';
+import { distanceQuantile, perPersonPercentiles, spid, summarize, type Estimate } from './estimate.js';
 import type { FormatOptions, EdgeListFormat } from './format.js';
 import { exactDiameter, type DiameterResult } from './diameter.js';
-import { csrBytes } from './graph.js';
+import { csrBytes, type Csr } from './graph.js';
+import { DEFAULT_LOG2M, MIN_LOG2M, runHyperBall } from './hyperball.js';
 import { defaultKernel, kernelLanes, kernels } from './kernels/index.js';
 import { loadGraph, type LoadStats } from './load.js';
 import { BfsPool, chooseBatchSize } from './pool.js';
@@ -25,6 +26,10 @@ export interface EstimateOptions extends FormatOptions {
   exact?: boolean;
   directed?: boolean;
   kernel?: string;
+  /** 'bfs' (default): BFS from sampled sources; 'hyperball': HyperLogLog counters for every node at once. */
+  method?: 'bfs' | 'hyperball';
+  /** HyperBall: log2 of the registers per counter (default: 11, less when n is large, to stay near 1 GB). */
+  log2m?: number;
   /** Compute the exact diameter (iFUB) within this many seconds; 0 skips it. Default 60. */
   diameterBudgetSeconds?: number;
   /** Keep sampling in rounds until the 95% half-width of the mean distance is at most this (or every node is a source). */
@@ -102,7 +107,9 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
   let estimate: Estimate;
   try {
     estimate =
-      opts.precision !== undefined && !opts.exact
+      opts.method === 'hyperball'
+        ? await estimateByHyperBall(csr, threads, seed, opts.log2m, progress)
+        : opts.precision !== undefined && !opts.exact
         ? await sampleToPrecision(pool, csr.n, seed, opts.precision, kernel, progress)
         : await sampleOnce(pool, csr.n, opts.exact ? csr.n : (opts.samples ?? DEFAULT_SAMPLES), seed, kernel, progress);
   } finally {
@@ -206,6 +213,49 @@ async function sampleToPrecision(pool: BfsPool, n: number, seed: number, target:
   } finally {
     progress.stop();
   }
+}
+
+/** Registers per counter: the default (~2.3% error per counter) unless two copies of n counters would pass ~1 GB. */
+function hyperBallLog2m(n: number): number {
+  const fits = Math.floor(Math.log2(1e9 / (2 * Math.max(n, 1))));
+  return Math.max(MIN_LOG2M, Math.min(DEFAULT_LOG2M, fits));
+}
+
+/** --method hyperball: the same figures from HyperBall's neighbourhood function (all nodes at once, approximate). */
+async function estimateByHyperBall(csr: Csr, threads: number, seed: number, log2m: number | undefined, progress: Progress): Promise<Estimate> {
+  progress.start('HyperBall hops', 0, 'sources');
+  let hb;
+  try {
+    hb = await runHyperBall(csr, { threads, seed, log2m: log2m ?? hyperBallLog2m(csr.n), onProgress: (t) => progress.update(t) });
+  } finally {
+    progress.stop();
+  }
+  const histogram = hb.distanceHistogram;
+  const pairs = histogram.reduce((a, b) => a + b, 0);
+  let cumulative = 0;
+  const withinHopsFraction = histogram.map((h, d) => (d === 0 ? 0 : (cumulative += h) / pairs));
+  let maxDistance = histogram.length - 1;
+  while (maxDistance > 0 && histogram[maxDistance] <= 0) maxDistance--;
+  const means = Array.from(hb.perNodeMeanDistance).filter((x) => Number.isFinite(x));
+  return {
+    meanDistance: hb.meanDistance,
+    meanDistanceCi95: hb.meanDistanceCi95,
+    degreesOfSeparation: hb.meanDistance === null ? null : hb.meanDistance - 1,
+    distanceHistogram: histogram,
+    withinHopsFraction,
+    effectiveDiameter90: hb.effectiveDiameter90,
+    effectiveDiameter90Integer: distanceQuantile(histogram, 0.9),
+    medianDistance: distanceQuantile(histogram, 0.5),
+    spid: spid(histogram),
+    perPersonMeanDistance: perPersonPercentiles(means.map(() => 1), means),
+    maxDistanceSeen: maxDistance,
+    reachablePairFraction: csr.n > 1 ? hb.reachablePairs / (csr.n * (csr.n - 1)) : 0,
+    sources: csr.n,
+    exact: false,
+    arcsScanned: 0,
+    arcsRead: 0,
+    hyperBall: { log2m: hb.log2m, relativeStandardError: hb.relativeStandardError, iterations: hb.iterations, converged: hb.converged, memoryBytes: hb.memoryBytes },
+  };
 }
 
 export type { LoadStats, EdgeListFormat };

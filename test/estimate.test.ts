@@ -118,6 +118,19 @@ describe('the diameter in an estimate', () => {
   });
 });
 
+describe('--method hyperball', () => {
+  it.skipIf(!haveShared())('estimates facebook_combined over every node, its interval holding the exact mean', () => {
+    const t = loadTruth()['facebook_combined.txt.gz'];
+    const j = JSON.parse(runCli(['estimate', join(DATASETS, 'facebook_combined.txt.gz'), '--method', 'hyperball', '--json', '--registers', '8']).stdout);
+    expect(j.method).toBe('hyperball');
+    expect(j.hyperBall.log2m).toBe(8);
+    expect(j.meanDistanceCi95[0]).toBeLessThanOrEqual(t.meanDistance);
+    expect(j.meanDistanceCi95[1]).toBeGreaterThanOrEqual(t.meanDistance);
+    expect(Math.abs(j.meanDistance - t.meanDistance) / t.meanDistance).toBeLessThan(0.05);
+    expect(j.distanceHistogram.length - 1).toBeGreaterThanOrEqual(t.diameter - 1);
+  });
+});
+
 describe('the CLI', () => {
   it('prints one JSON object with every figure for one file', () => {
     const r = runCli(['estimate', sample, '--samples', '50', '--json', '--threads', '2']);
