@@ -47,6 +47,13 @@ export function formatSummary(r: EstimateResult): string {
   if (r.diameter !== null) lines.push(`  diameter                ${r.diameter} (exact, iFUB: ${r.diameterBfsRuns} BFS runs)`);
   else if (r.diameterBounds) lines.push(`  diameter                between ${r.diameterBounds[0]} and ${r.diameterBounds[1]} (time budget ran out)`);
   lines.push(`  reachable pairs         ${pct(r.reachablePairFraction)} of ordered pairs`);
+  if (r.person) {
+    const p = r.person;
+    lines.push(
+      `  person ${p.id}: reaches ${int(p.reached)} people, average distance ${fixed(p.meanDistance)} (${fixed(p.degreesOfSeparation)} degrees); ` +
+        p.hopCounts.slice(1).map((h, i) => `${int(h)} at ${i + 1}`).join(', '),
+    );
+  }
   lines.push('');
   lines.push('  distance  pairs found       share  within');
   const total = r.distanceHistogram.reduce((a, b) => a + b, 0);
@@ -101,6 +108,7 @@ export function toJson(r: EstimateResult): Record<string, unknown> {
     precisionTarget: r.precisionTarget,
     maxDistanceSeen: r.maxDistanceSeen,
     diameter: r.diameter,
+    ...(r.person ? { person: r.person } : {}),
     ...(r.diameterBounds ? { diameterBounds: r.diameterBounds } : {}),
     reachablePairFraction: r.reachablePairFraction,
     exact: r.exact,

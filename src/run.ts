@@ -10,7 +10,8 @@ import { exactDiameter, type DiameterResult } from './diameter.js';
 import { csrBytes, type Csr } from './graph.js';
 import { DEFAULT_LOG2M, MIN_LOG2M, runHyperBall } from './hyperball.js';
 import { defaultKernel, kernelLanes, kernels } from './kernels/index.js';
-import { loadGraph, type LoadStats } from './load.js';
+import { loadGraph, type LoadedGraph, type LoadStats } from './load.js';
+import { referenceKernel } from './kernels/reference.js';
 import { BfsPool, chooseBatchSize } from './pool.js';
 import { createProgress, type Progress } from './progress.js';
 import type { BatchResult } from './kernels/types.js';
@@ -30,6 +31,8 @@ export interface EstimateOptions extends FormatOptions {
   method?: 'bfs' | 'hyperball';
   /** HyperBall: log2 of the registers per counter (default: 11, less when n is large, to stay near 1 GB). */
   log2m?: number;
+  /** Also report this person's exact distances (their own BFS): the user's token for them. */
+  person?: string;
   /** Compute the exact diameter (iFUB) within this many seconds; 0 skips it. Default 60. */
   diameterBudgetSeconds?: number;
   /** Keep sampling in rounds until the 95% half-width of the mean distance is at most this (or every node is a source). */
@@ -66,6 +69,8 @@ export interface EstimateResult extends Estimate {
   diameterBounds: [number, number] | null;
   /** BFS runs the diameter took (iFUB needs few on social graphs). */
   diameterBfsRuns: number;
+  /** --person: that person's exact figures. */
+  person: PersonFigures | null;
   timings: {
     loadSeconds: number;
     estimateSeconds: number;
@@ -115,6 +120,7 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
   } finally {
     await pool.close();
   }
+  const person = opts.person === undefined ? null : personFigures(loaded, opts.person);
   const t2 = performance.now();
 
   // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs.
@@ -151,6 +157,7 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
     diameter: diameter?.exact ? diameter.diameter : null,
     diameterBounds: diameter && !diameter.exact ? diameter.bounds : null,
     diameterBfsRuns: diameter?.bfsRuns ?? 0,
+    person,
     timings: {
       loadSeconds: (t1 - t0) / 1000,
       estimateSeconds: (t2 - t1) / 1000,
@@ -255,6 +262,35 @@ async function estimateByHyperBall(csr: Csr, threads: number, seed: number, log2
     arcsScanned: 0,
     arcsRead: 0,
     hyperBall: { log2m: hb.log2m, relativeStandardError: hb.relativeStandardError, iterations: hb.iterations, converged: hb.converged, memoryBytes: hb.memoryBytes },
+  };
+}
+
+export interface PersonFigures {
+  id: string;
+  /** People this person reaches (themself excluded). */
+  reached: number;
+  /** Their average distance to those people, and minus one (degrees of separation). */
+  meanDistance: number | null;
+  degreesOfSeparation: number | null;
+  /** Element d = people at exactly d hops (1st, 2nd, 3rd-degree connections...); element 0 is 0. */
+  hopCounts: number[];
+  /** Element d = people within d hops. */
+  withinHops: number[];
+}
+
+/** One person's exact figures: a single BFS with the reference kernel. */
+function personFigures(graph: LoadedGraph, token: string): PersonFigures {
+  const index = graph.ids.lookup(token);
+  if (index < 0) throw new UsageError(`--person ${token}: no such node id in ${graph.file}`);
+  const r = referenceKernel(graph.csr)([index]);
+  let within = 0;
+  return {
+    id: token,
+    reached: r.reached[0],
+    meanDistance: r.reached[0] > 0 ? r.distanceSum[0] / r.reached[0] : null,
+    degreesOfSeparation: r.reached[0] > 0 ? r.distanceSum[0] / r.reached[0] - 1 : null,
+    hopCounts: r.histogram,
+    withinHops: r.histogram.map((h) => (within += h)),
   };
 }
 

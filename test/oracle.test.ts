@@ -28,6 +28,13 @@ describe('hand-made graphs', () => {
     expect(r.meanDistanceCi95).toEqual([2, 2]);
   });
 
+  it('--person: one end of a path of 5, and an unknown id', async () => {
+    const file = tempFile('person-path.txt', edgeList([[0, 1], [1, 2], [2, 3], [3, 4]]));
+    const r = await estimateFile(file, { samples: 2, person: '0', threads: 1 });
+    expect(r.person).toEqual({ id: '0', reached: 4, meanDistance: 2.5, degreesOfSeparation: 1.5, hopCounts: [0, 1, 1, 1, 1], withinHops: [0, 1, 2, 3, 4] });
+    await expect(estimateFile(file, { samples: 2, person: 'nobody', threads: 1 })).rejects.toThrow(/no such node id/);
+  });
+
   it('star with 4 leaves', async () => {
     const r = await exact('star.txt', [['hub', 'a'], ['hub', 'b'], ['hub', 'c'], ['hub', 'd']]);
     expect(r.distanceHistogram).toEqual([0, 8, 12]);
