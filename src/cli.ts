@@ -11,6 +11,7 @@ import { kernelNames } from './kernels/index.js';
 import { loadGraph } from './load.js';
 import { createProgress } from './progress.js';
 import { writeSwg } from './swg.js';
+import { shortestPath } from './path.js';
 import { formatSummary, formatTable, toJson } from './report.js';
 import { DEFAULT_SAMPLES, DEFAULT_SEED, estimateFile, type EstimateResult } from './run.js';
 
@@ -150,8 +151,38 @@ const convert = program
     );
   });
 
+const path = program
+  .command('path')
+  .description('a shortest chain of people from one person to another: who can introduce whom')
+  .argument('<edges>', 'edge list or .swg file')
+  .argument('<from>', 'node id of the first person')
+  .argument('<to>', 'node id of the other person')
+  .option('--directed', 'follow edges from the first column to the second only (follows)')
+  .option('--json', 'print JSON')
+  .option('-q, --quiet', 'no progress bar')
+  .action(async (edges: string, from: string, to: string, o) => {
+    const progress = createProgress(!o.quiet);
+    progress.start(`loading ${edges}`, 0, 'bytes');
+    let graph;
+    try {
+      graph = await loadGraph(edges, { directed: o.directed ?? false, ...inputSettings(o), onProgress: (done, total) => progress.update(done, total) });
+    } finally {
+      progress.stop();
+    }
+    const chain = shortestPath(graph, from, to);
+    if (o.json) {
+      process.stdout.write(JSON.stringify({ from, to, hops: chain ? chain.length - 1 : null, path: chain }) + '\n');
+    } else if (!chain) {
+      process.stdout.write(`${to} cannot be reached from ${from}\n`);
+    } else {
+      const hops = chain.length - 1;
+      process.stdout.write(`${chain.join(' -> ')}\n${hops} hop${hops === 1 ? '' : 's'}: ${Math.max(hops - 1, 0)} introducer${hops === 2 ? '' : 's'} between them\n`);
+    }
+  });
+
 inputOptions(estimate);
 inputOptions(convert);
+inputOptions(path);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(errorLine(err) + '\n');
