@@ -82,6 +82,7 @@ const estimate = program
   .option('--registers <LOG2M>', 'HyperBall: 2^LOG2M registers per counter (4-12; default 11, less on large graphs)', positiveInt)
   .option('--precision <H>', 'sample until the 95% interval of the mean distance is within ±H (e.g. 0.01)', positiveNumber)
   .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
+  .option('--largest-component', 'only pairs within the largest connected component (weakly connected when --directed)')
   .option('--person <ID>', "also one person's exact figures: average distance and people at each hop (1st, 2nd, 3rd-degree...)")
   .option('--diameter-budget <SECONDS>', 'time for the exact diameter (iFUB); 0 skips it', nonNegativeNumber, 60)
   .option('--json', 'print JSON: one object for one file, an array for several')
@@ -102,6 +103,7 @@ const estimate = program
           log2m: o.registers,
           diameterBudgetSeconds: o.diameterBudget,
           person: o.person,
+          largestComponent: o.largestComponent ?? false,
           directed: o.directed ?? false,
           kernel: o.kernel,
           ...inputSettings(o),

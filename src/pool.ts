@@ -29,7 +29,10 @@ export interface RunOptions {
 export class BfsPool {
   private readonly pool: Piscina;
 
+  readonly nodes: number;
+
   constructor(csr: Csr, readonly threads: number) {
+    this.nodes = csr.n;
     this.pool = new Piscina({
       filename: builtWorker('bfs-worker.js'),
       minThreads: threads,

@@ -37,6 +37,7 @@ export function formatSummary(r: EstimateResult): string {
     lines.push(
       `  method                  HyperBall: 2^${r.hyperBall.log2m} registers per counter (${(100 * r.hyperBall.relativeStandardError).toFixed(1)}% error each), ${r.hyperBall.iterations} hops; figures are estimates over every node`,
     );
+  if (r.population !== 'all nodes') lines.push(`  population              pairs within the ${r.population}: ${int(r.populationNodes)} of ${int(r.nodes)} nodes`);
   lines.push(`  mean distance           ${fixed(r.meanDistance)} (${interval(r)}${r.hyperBall ? ', conservative: from the counters\' stated error' : ''})`);
   lines.push(`  degrees of separation   ${fixed(r.degreesOfSeparation)} (mean distance - 1)`);
   lines.push(`  effective diameter 90%  ${fixed(r.effectiveDiameter90)} (interpolated; integer ${r.effectiveDiameter90Integer ?? 'n/a'})`);
@@ -112,6 +113,8 @@ export function toJson(r: EstimateResult): Record<string, unknown> {
     ...(r.diameterBounds ? { diameterBounds: r.diameterBounds } : {}),
     reachablePairFraction: r.reachablePairFraction,
     exact: r.exact,
+    population: r.population,
+    populationNodes: r.populationNodes,
     nodes: r.nodes,
     edges: r.edges,
     directed: r.directed,

@@ -7,6 +7,7 @@ import { UsageError } from './errors.js';
 import { distanceQuantile, perPersonPercentiles, spid, summarize, type Estimate } from './estimate.js';
 import type { FormatOptions, EdgeListFormat } from './format.js';
 import { exactDiameter, type DiameterResult } from './diameter.js';
+import { largestComponent } from './components.js';
 import { csrBytes, type Csr } from './graph.js';
 import { DEFAULT_LOG2M, MIN_LOG2M, runHyperBall } from './hyperball.js';
 import { defaultKernel, kernelLanes, kernels } from './kernels/index.js';
@@ -31,6 +32,8 @@ export interface EstimateOptions extends FormatOptions {
   method?: 'bfs' | 'hyperball';
   /** HyperBall: log2 of the registers per counter (default: 11, less when n is large, to stay near 1 GB). */
   log2m?: number;
+  /** Only pairs within the largest connected component (weakly connected when directed). */
+  largestComponent?: boolean;
   /** Also report this person's exact distances (their own BFS): the user's token for them. */
   person?: string;
   /** Compute the exact diameter (iFUB) within this many seconds; 0 skips it. Default 60. */
@@ -71,6 +74,10 @@ export interface EstimateResult extends Estimate {
   diameterBfsRuns: number;
   /** --person: that person's exact figures. */
   person: PersonFigures | null;
+  /** Whose pairs the figures are about. */
+  population: 'all nodes' | 'largest connected component' | 'largest weakly connected component';
+  /** Nodes in that population. */
+  populationNodes: number;
   timings: {
     loadSeconds: number;
     estimateSeconds: number;
@@ -108,6 +115,11 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
   const { csr, stats, format } = loaded;
   const t1 = performance.now();
 
+  // The population: every node, or the largest component's members (sources are drawn from it, and a
+  // BFS from a member reaches only members, so every pair counted lies inside it).
+  if (opts.largestComponent && opts.method === 'hyperball') throw new UsageError('--largest-component works with --method bfs only');
+  const members = opts.largestComponent ? largestComponent(csr) : null;
+  const population = members ? (csr.directed ? 'largest weakly connected component' : 'largest connected component') : 'all nodes';
   const pool = new BfsPool(csr, threads);
   let estimate: Estimate;
   try {
@@ -115,8 +127,8 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
       opts.method === 'hyperball'
         ? await estimateByHyperBall(csr, threads, seed, opts.log2m, progress)
         : opts.precision !== undefined && !opts.exact
-        ? await sampleToPrecision(pool, csr.n, seed, opts.precision, kernel, progress)
-        : await sampleOnce(pool, csr.n, opts.exact ? csr.n : (opts.samples ?? DEFAULT_SAMPLES), seed, kernel, progress);
+        ? await sampleToPrecision(pool, members, seed, opts.precision, kernel, progress)
+        : await sampleOnce(pool, members, opts.exact ? (members ? members.length : csr.n) : (opts.samples ?? DEFAULT_SAMPLES), seed, kernel, progress);
   } finally {
     await pool.close();
   }
@@ -158,6 +170,8 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
     diameterBounds: diameter && !diameter.exact ? diameter.bounds : null,
     diameterBfsRuns: diameter?.bfsRuns ?? 0,
     person,
+    population,
+    populationNodes: members ? members.length : csr.n,
     timings: {
       loadSeconds: (t1 - t0) / 1000,
       estimateSeconds: (t2 - t1) / 1000,
@@ -173,9 +187,17 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
   };
 }
 
-async function sampleOnce(pool: BfsPool, n: number, samples: number, seed: number, kernel: string, progress: Progress): Promise<Estimate> {
+/** Sources from the population: node indices, or positions in `members` mapped to nodes. */
+function drawSources(members: Uint32Array | null, n: number, k: number, seed: number): Uint32Array {
+  const picks = sampleSources(members ? members.length : n, k, seed);
+  if (members) for (let i = 0; i < picks.length; i++) picks[i] = members[picks[i]];
+  return picks;
+}
+
+async function sampleOnce(pool: BfsPool, members: Uint32Array | null, samples: number, seed: number, kernel: string, progress: Progress): Promise<Estimate> {
   if (!Number.isInteger(samples) || samples < 1) throw new UsageError('--samples must be a positive integer');
-  const sources = sampleSources(n, samples, seed);
+  const n = members ? members.length : pool.nodes;
+  const sources = drawSources(members, pool.nodes, samples, seed);
   progress.start('BFS', sources.length, 'sources');
   try {
     const batches = await pool.run(sources, {
@@ -194,9 +216,10 @@ async function sampleOnce(pool: BfsPool, n: number, samples: number, seed: numbe
  * takes the same sources), until the 95% interval's half-width is at most `target`.
  * Rounds double (256, 512, ...) so that few rounds are wasted on an easy target.
  */
-async function sampleToPrecision(pool: BfsPool, n: number, seed: number, target: number, kernel: string, progress: Progress): Promise<Estimate> {
+async function sampleToPrecision(pool: BfsPool, members: Uint32Array | null, seed: number, target: number, kernel: string, progress: Progress): Promise<Estimate> {
   if (!(target > 0)) throw new UsageError('--precision must be a positive number');
-  const order = sampleSources(n, n, seed);
+  const n = members ? members.length : pool.nodes;
+  const order = drawSources(members, pool.nodes, n, seed);
   const batches: BatchResult[] = [];
   let taken = 0;
   let round = Math.min(256, n);

@@ -55,6 +55,22 @@ describe('hand-made graphs', () => {
     expect(r.reachablePairFraction).toBeCloseTo(8 / 20, 12);
   });
 
+  it('--largest-component: only pairs inside the biggest component', async () => {
+    const file = tempFile('lcc.txt', edgeList([['a', 'b'], ['b', 'c'], ['c', 'a'], ['d', 'e'], ['e', 'f'], ['f', 'g']]));
+    const all = await estimateFile(file, { exact: true, threads: 2 });
+    expect(all.distanceHistogram).toEqual([0, 12, 4, 2]); // triangle: 6 at 1; path of 4: 6 at 1, 4 at 2, 2 at 3
+    const lcc = await estimateFile(file, { exact: true, largestComponent: true, threads: 2 });
+    expect(lcc.population).toBe('largest connected component');
+    expect(lcc.populationNodes).toBe(4);
+    expect(lcc.distanceHistogram).toEqual([0, 6, 4, 2]);
+    expect(lcc.meanDistance).toBeCloseTo(20 / 12, 12);
+    expect(lcc.reachablePairFraction).toBe(1);
+    expect(lcc.sources).toBe(4);
+    const directed = await estimateFile(file, { exact: true, largestComponent: true, directed: true, threads: 2 });
+    expect(directed.population).toBe('largest weakly connected component');
+    expect(directed.distanceHistogram).toEqual([0, 3, 2, 1]); // d->e->f->g
+  });
+
   it('directed cycle and directed path follow arcs; undirected reading ignores direction', async () => {
     const cycle: Array<[number, number]> = [[0, 1], [1, 2], [2, 3], [3, 0]];
     const d = await exact('dcycle.txt', cycle, true);
