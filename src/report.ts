@@ -30,7 +30,7 @@ export function formatSummary(r: EstimateResult): string {
     lines.push(`  bad lines skipped       ${int(r.badLinesSkipped)} (${examples}${r.badLinesSkipped > r.badLineExamples.length ? '; ...' : ''})`);
   }
   lines.push(
-    `  sources                 ${r.hyperBall ? `every node (HyperBall counters, seed ${r.seed})` : `${int(r.sources)} of ${int(r.nodes)}${r.exact ? ' (every node: exact figures)' : ` sampled, seed ${r.seed}`}`}, ${r.threads} thread${r.threads === 1 ? '' : 's'}` +
+    `  sources                 ${r.hyperBall ? `every node (HyperBall counters, seed ${r.seed})` : `${int(r.sources)} of ${int(r.populationNodes)}${r.exact ? ' (every node: exact figures)' : ` sampled, seed ${r.seed}`}`}, ${r.threads} thread${r.threads === 1 ? '' : 's'}` +
       (r.precisionTarget !== null ? `; sampled until the 95% half-width was at most ${r.precisionTarget}` : ''),
   );
   if (r.hyperBall)
