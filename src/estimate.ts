@@ -26,7 +26,7 @@ export interface Estimate {
   /** spid: variance / mean of the distance distribution (Backstrom et al.; < 1 "small world"). */
   spid: number | null;
   /** Each sampled person's own average distance to the people they reach: percentiles. */
-  perPersonMeanDistance: { p10: number; p25: number; p50: number; p75: number; p90: number } | null;
+  perPersonMeanDistance: { p10: number; p25: number; p50: number; p75: number; p90: number; histogram: PerPersonBin[] } | null;
   /** Largest distance seen: a lower bound on the diameter (the diameter itself when exact). */
   maxDistanceSeen: number;
   /** Share of ordered pairs (s, t), s != t, with t reachable from s. */
@@ -93,12 +93,26 @@ export function spid(histogram: number[]): number | null {
   return (squares / pairs - mean * mean) / mean;
 }
 
-/** Percentiles (nearest rank) of the sources' own mean distances, over sources that reach anyone. */
+/** People whose own mean distance lies in [from, from + 0.25). */
+export interface PerPersonBin {
+  from: number;
+  people: number;
+}
+
+const PER_PERSON_BIN = 0.25;
+
+/** Percentiles (nearest rank) and a histogram (bins of 0.25 hops) of the sources' own mean distances, over sources that reach anyone. */
 export function perPersonPercentiles(reached: number[], distanceSum: number[]): Estimate['perPersonMeanDistance'] {
   const means = reached.flatMap((r, i) => (r > 0 ? [distanceSum[i] / r] : [])).sort((a, b) => a - b);
   if (means.length === 0) return null;
   const at = (q: number) => means[Math.min(means.length - 1, Math.max(0, Math.ceil(q * means.length) - 1))];
-  return { p10: at(0.1), p25: at(0.25), p50: at(0.5), p75: at(0.75), p90: at(0.9) };
+  const histogram: PerPersonBin[] = [];
+  for (const m of means) {
+    const from = Math.floor(m / PER_PERSON_BIN) * PER_PERSON_BIN;
+    if (histogram.length > 0 && histogram[histogram.length - 1].from === from) histogram[histogram.length - 1].people++;
+    else histogram.push({ from, people: 1 });
+  }
+  return { p10: at(0.1), p25: at(0.25), p50: at(0.5), p75: at(0.75), p90: at(0.9), histogram };
 }
 
 const Z95 = 1.959963984540054;

@@ -53,6 +53,7 @@ describe('distribution figures', () => {
     expect(p.p50).toBeCloseTo(7 / 4, 12);
     expect(p.p10).toBeCloseTo(6 / 4, 12);
     expect(p.p90).toBeCloseTo(10 / 4, 12);
+    expect(p.histogram).toEqual([{ from: 1.5, people: 1 }, { from: 1.75, people: 2 }, { from: 2.5, people: 2 }]);
   });
 });
 
@@ -93,8 +94,9 @@ describe('sampled estimates', () => {
       if (ci![0] <= exact && exact <= ci![1]) covered++;
     }
     console.log(`coverage of the 95% interval, ${k} sources, ${seeds} seeds: ${(covered / seeds).toFixed(3)}`);
-    expect(covered / seeds).toBeGreaterThanOrEqual(0.9);
-    expect(covered / seeds).toBeLessThanOrEqual(0.99);
+    // Seeds 1..200 are fixed, so this is one deterministic figure (0.950 when written); a 95% interval must land near 95%.
+    expect(covered / seeds).toBeGreaterThanOrEqual(0.93);
+    expect(covered / seeds).toBeLessThanOrEqual(0.97);
 
     // The pipeline (pool, batches, merge) gives the interval of the same sources.
     const r = await estimateFile(file, { samples: k, seed: 3, threads: 2 });
