@@ -25,7 +25,7 @@
  * Prints a table and writes everything to bench/results/load-<timestamp>.json.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
@@ -36,7 +36,7 @@ import { loadGraph } from '../src/load.js';
 import { writeSwg } from '../src/swg.js';
 import type { CaseResult, CaseSpec } from './load-case.js';
 import { ensureRmat, projectRoot } from './graphs.js';
-import { machineInfo, positiveInt, writeResult } from './machine.js';
+import { cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
 
 interface Case {
   name: string;
@@ -137,14 +137,6 @@ async function warm(file: string): Promise<void> {
 // ---------------------------------------------------------------------------
 // Runs
 
-function cpuPressureMicros(): number | null {
-  try {
-    const match = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
 
 function runCase(root: string, spec: CaseSpec): Promise<Run> {
   const script = join(root, 'dist/bench/load-case.js');

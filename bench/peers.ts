@@ -30,12 +30,13 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { ensureRmat, projectRoot } from './graphs.js';
+import { cpuPressureMicros, machineInfo } from './machine.js';
 
 /** The peers' README insists on Debian's interpreter: the python3-* packages are installed for it only. */
 const PYTHON = '/usr/bin/python3';
@@ -207,15 +208,6 @@ function runChild(command: string, args: string[], options: { cwd?: string; env?
   });
 }
 
-/** Microseconds in which some runnable task waited for a CPU since boot (Linux PSI), or null. */
-function cpuPressureMicros(): number | null {
-  try {
-    const match = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
 
 async function withContention<T>(run: () => Promise<T>): Promise<T & { contention: Contention }> {
   const loadBefore = loadavg()[0];
@@ -356,29 +348,8 @@ async function plainInput(file: string): Promise<{ path: string; cleanup: () => 
 // ---------------------------------------------------------------------------
 // Machine info (as in bench/estimate.ts, plus the files edited but not committed)
 
-function gitState(root: string): { commit: string | null; dirty: boolean | null; dirtyFiles: string[] } {
-  try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
-    const dirtyFiles = status.split('\n').filter((l) => l.trim() !== '').map((l) => l.slice(3));
-    return { commit, dirty: dirtyFiles.length > 0, dirtyFiles };
-  } catch {
-    return { commit: null, dirty: null, dirtyFiles: [] };
-  }
-}
-
-function machineInfo(root: string) {
-  const cpuList = cpus();
-  return {
-    cpu: cpuList[0]?.model ?? 'unknown',
-    cores: cpuList.length,
-    availableParallelism: availableParallelism(),
-    memoryBytes: totalmem(),
-    os: `${platform()} ${release()}`,
-    node: process.version,
-    python: PYTHON,
-    ...gitState(root),
-  };
+function peersMachineInfo(root: string) {
+  return { ...machineInfo(root), python: PYTHON };
 }
 
 // ---------------------------------------------------------------------------
@@ -511,7 +482,7 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const peersDir = resolve(values['peers-dir'] ?? join(root, '../shared/peers'));
   if (!existsSync(join(peersDir, 'sepcommon.py'))) throw new Error(`no peer scripts in ${peersDir} (--peers-dir)`);
-  const machine = machineInfo(root);
+  const machine = peersMachineInfo(root);
   const scale = values.file === undefined ? positiveInt('scale', values.scale ?? '20') : null;
   const source = scale !== null ? await ensureRmat(scale) : resolve(values.file!);
   const input = await plainInput(source);
