@@ -24,3 +24,14 @@ export function errorLine(err: unknown): string {
   if (err instanceof Error) return `smallworld: ${err.message}`;
   return `smallworld: ${String(err)}`;
 }
+
+/** A file-system error as a short reason; `what` names what the file should have been ("an edge list"). */
+export function describeFsError(err: unknown, what = 'an edge list'): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return `is a directory, not ${what}`;
+  if (code === 'ENOTDIR') return 'cannot be read: a part of the path is not a directory';
+  if (code === 'EIO') return 'cannot be read: input/output error';
+  return (err as Error)?.message ?? String(err);
+}

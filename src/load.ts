@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { parse, CsvError, type Options as CsvOptions } from 'csv-parse';
-import { InputError, UsageError } from './errors.js';
+import { describeFsError, InputError, UsageError } from './errors.js';
 import { isSwg, readSwg } from './swg.js';
 import { EdgeBuffer } from './edges.js';
 import { detectFormat, type EdgeListFormat, type FormatOptions } from './format.js';
@@ -121,16 +121,6 @@ async function openBytes(file: string, onProgress?: (read: number, total: number
   return { chunks: gunzip, compressed, totalBytes, close };
 }
 
-function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory, not an edge list';
-  if (code === 'ENOTDIR') return 'cannot be read: a part of the path is not a directory';
-  if (code === 'EIO') return 'cannot be read: input/output error';
-  return (err as Error)?.message ?? String(err);
-}
-
 /** True when the file begins with the .swg magic bytes (decided by content, not by name). */
 async function startsLikeSwg(file: string): Promise<boolean> {
   let handle;
@@ -151,7 +141,7 @@ async function startsLikeSwg(file: string): Promise<boolean> {
 }
 
 /** Reads chunks until there is enough text to decide the format; returns them for replay. */
-async function sniff(chunks: AsyncIterator<Buffer>): Promise<{ head: Buffer[]; sample: string; ended: boolean }> {
+async function sniff(chunks: AsyncIterator<Buffer>): Promise<{ head: Buffer[]; sample: string }> {
   const head: Buffer[] = [];
   let bytes = 0;
   let ended = false;
@@ -168,7 +158,7 @@ async function sniff(chunks: AsyncIterator<Buffer>): Promise<{ head: Buffer[]; s
   let sample = joined.subarray(0, SNIFF_BYTES * 2).toString('utf8');
   if (sample.charCodeAt(0) === 0xfeff) sample = sample.slice(1);
   if (ended) sample += '\n'; // the whole text: its last line is complete
-  return { head, sample, ended };
+  return { head, sample };
 }
 
 export async function loadGraph(file: string, opts: LoadOptions = {}): Promise<LoadedGraph> {

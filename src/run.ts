@@ -138,14 +138,7 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
   // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs.
   const budget = opts.diameterBudgetSeconds ?? 60;
   let diameter: DiameterResult | null = null;
-  if (budget > 0) {
-    progress.start('diameter', 0, 'sources');
-    try {
-      diameter = exactDiameter(csr, { timeBudgetSeconds: budget });
-    } finally {
-      progress.stop();
-    }
-  }
+  if (budget > 0) diameter = exactDiameter(csr, { timeBudgetSeconds: budget });
   const t3 = performance.now();
 
   return {

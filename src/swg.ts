@@ -46,7 +46,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { InputError } from './errors.js';
+import { InputError, describeFsError } from './errors.js';
 import type { EdgeListFormat } from './format.js';
 import type { Csr } from './graph.js';
 import { IdTable } from './ids.js';
@@ -241,7 +241,7 @@ export async function readSwg(path: string): Promise<LoadedGraph> {
   try {
     handle = await fsp.open(path, 'r');
   } catch (err) {
-    return fail(describeFsError(err));
+    return fail(describeFsError(err, 'a .swg file'));
   }
   try {
     const stat = await handle.stat();
@@ -280,7 +280,7 @@ export async function readSwg(path: string): Promise<LoadedGraph> {
   } catch (err) {
     // A failing disk or the like: still one line naming the file.
     if (err instanceof InputError || typeof (err as NodeJS.ErrnoException)?.code !== 'string') throw err;
-    return fail(describeFsError(err));
+    return fail(describeFsError(err, 'a .swg file'));
   } finally {
     await handle.close();
   }
@@ -454,12 +454,4 @@ function checksum(bytes: Uint8Array): number {
 
 function align8(x: number): number {
   return Math.ceil(x / 8) * 8;
-}
-
-function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory, not a .swg file';
-  return (err as Error)?.message ?? String(err);
 }

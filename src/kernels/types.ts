@@ -30,7 +30,3 @@ export interface BatchResult {
 
 /** A kernel is made once per worker (it owns its scratch memory) and then runs batches. */
 export type KernelFactory = (csr: Csr) => (sources: ArrayLike<number>) => BatchResult;
-
-export function emptyBatch(): BatchResult {
-  return { histogram: [0], reached: [], distanceSum: [], maxDistance: 0, arcsScanned: 0, arcsRead: 0 };
-}
