@@ -38,8 +38,9 @@
  * power cut a half-written file fails its checksums.
  *
  * Cost of the checks, scale-20 R-MAT (131 MB file) on the 2-core benchmark VM:
- * CRC-32 ~25 ms (version 1 used a JS XXH32: ~60-100 ms), the neighbour range check ~40 ms, next to ~600 ms for
- * fs.readFileSync of the same file.
+ * CRC-32 ~125 ms and the neighbour range check ~50 ms (each one more pass over
+ * memory), next to ~400 ms for fs.readFileSync of the same file; they run while
+ * the next chunk is read (see readSection), so readSwg takes ~1.2x readFileSync.
  *
  * Little-endian machines only (x86, ARM): the sections are the in-memory arrays
  * byte for byte, read straight into SharedArrayBuffers without conversion.
@@ -83,9 +84,9 @@ const AT = {
 const SECTION_NAMES = ['offsets', 'neighbours', 'ids', 'meta'] as const;
 
 /** Reads and writes go in pieces of this size. */
-const IO_CHUNK = 64 << 20;
+const IO_CHUNK = 8 << 20;
 /** Checksum and range check walk a chunk in pieces this small, so the second pass finds it in cache. */
-const CHECK_PIECE = 1 << 20;
+const CHECK_PIECE = 256 << 10;
 /** String ids are encoded and decoded this many bytes (roughly) at a time, far below V8's string limit. */
 const TEXT_PIECE = 4 << 20;
 const LF = 10;
@@ -347,12 +348,17 @@ function decodeHeader(head: Uint8Array, size: number, fail: (reason: string) => 
 
 /**
  * Reads `target.length` bytes at `position` into `target`, a chunk at a time,
- * checksumming each chunk right after it arrives (and, with `findMax`, finding
- * its largest u32 word). Returns that largest word (0 without `findMax`).
+ * checksumming each chunk (and, with `findMax`, finding its largest u32 word)
+ * while the next chunk is being read: the read runs on libuv's thread pool, so
+ * the kernel's copy and the checks use both cores. Returns that largest word (0
+ * without `findMax`).
  *
- * Measured on the 2-core benchmark VM: overlapping the read of chunk k+1 with the
- * checksum of chunk k gained nothing (the read's cost there is page faults), so
- * this stays sequential.
+ * Measured on the 2-core benchmark VM, scale-20 R-MAT (131 MB): a plain read
+ * into shared memory takes ~400 ms, the same as fs.readFileSync; the checks
+ * read every byte once more from memory (~1 GB/s here: CRC-32 ~125 ms, the
+ * range check ~50 ms). Done one after the other they made readSwg 1.45-1.52x
+ * readFileSync; overlapped with the reads, ~1.2x. Checks walk each chunk in
+ * CHECK_PIECE pieces so the range check finds the bytes the CRC just read in cache.
  */
 async function readSection(
   handle: FileHandle,
@@ -365,9 +371,12 @@ async function readSection(
 ): Promise<number> {
   let crc = 0;
   let max = 0;
+  const readChunk = (from: number) => readFully(handle, target.subarray(from, Math.min(from + IO_CHUNK, target.length)), position + from, path);
+  let reading = target.length > 0 ? readChunk(0) : Promise.resolve();
   for (let from = 0; from < target.length; from += IO_CHUNK) {
     const to = Math.min(from + IO_CHUNK, target.length);
-    await readFully(handle, target.subarray(from, to), position + from, path);
+    await reading;
+    if (to < target.length) reading = readChunk(to);
     for (let at = from; at < to; at += CHECK_PIECE) {
       const piece = target.subarray(at, Math.min(at + CHECK_PIECE, to));
       crc = crc32(piece, crc);
