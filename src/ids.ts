@@ -1,54 +1,77 @@
 /**
- * IdTable: maps the user's node tokens (opaque strings) to dense indices 0..n-1
- * in order of first appearance, and back.
+ * IdTable: maps the user's node tokens to dense indices 0..n-1 in order of first
+ * appearance, and back.
  *
  * Why not a Map: a V8 Map holds at most 2^24 (16,777,216) entries and costs
- * ~80 bytes per entry; social exports have more people than that. This is an
- * open-addressing hash table over typed arrays (slot -> index, index -> hash)
- * plus one array of the token strings, with no ceiling below 2^31 nodes.
- * Tokens are compared as strings, so "1234567890123456789" and
+ * ~80 bytes per entry plus a JS string per token; social exports have more
+ * people than that. This is an open-addressing hash table over typed arrays,
+ * keyed by the token's UTF-8 bytes, which live one after another in a byte
+ * arena: about 16 bytes per id plus the token's own bytes, no ceiling below
+ * 2^31 ids (or 4 GiB of token bytes), and no string objects for the garbage
+ * collector to walk. The loader's byte scanner interns straight from the input
+ * bytes (internBytes); csv-parse's strings go through intern(), which encodes
+ * them, so both paths give a token the same index.
+ * Tokens are compared as bytes, so "1234567890123456789" and
  * "1234567890123456788" (equal as doubles) stay two nodes.
  */
 export class IdTable {
   private slots: Int32Array; // index + 1, 0 = empty
-  private hashes: Uint32Array; // hash of each index's token, for rehashing
-  private tokens: string[] = [];
+  private hashes: Uint32Array; // hash of each index's token, for probing and rehashing
+  /** Token i is arena[ends[i - 1] .. ends[i]) (ends[-1] = 0). */
+  private ends: Uint32Array;
+  private arena: Uint8Array;
+  private arenaUsed = 0;
+  private count = 0;
   private mask: number;
+  /** Scratch for encoding a string token. */
+  private scratch = new Uint8Array(256);
 
   constructor(expected = 1024) {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
     this.slots = new Int32Array(cap);
     this.mask = cap - 1;
-    this.hashes = new Uint32Array(Math.max(16, expected));
+    const ids = Math.max(16, expected);
+    this.hashes = new Uint32Array(ids);
+    this.ends = new Uint32Array(ids);
+    this.arena = new Uint8Array(Math.max(1024, ids * 8));
   }
 
   get size(): number {
-    return this.tokens.length;
+    return this.count;
   }
 
   /** Index of `token`, adding it if new. */
   intern(token: string): number {
-    const h = hashString(token);
+    const length = this.encode(token);
+    return this.internBytes(this.scratch, 0, length);
+  }
+
+  /** Index of the token held in bytes[start, end) (UTF-8), adding it if new. */
+  internBytes(bytes: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(bytes, start, end);
     const slots = this.slots;
     const mask = this.mask;
     let i = h & mask;
     for (;;) {
       const s = slots[i];
       if (s === 0) break;
-      const idx = s - 1;
-      if (this.hashes[idx] === h && this.tokens[idx] === token) return idx;
+      if (this.hashes[s - 1] === h && this.equals(s - 1, bytes, start, end)) return s - 1;
       i = (i + 1) & mask;
     }
-    const idx = this.tokens.length;
+    const idx = this.count;
     if (idx >= 0x7fffffff) throw new Error('more than 2^31 distinct node ids');
-    this.tokens.push(token);
     if (idx >= this.hashes.length) {
-      const grown = new Uint32Array(this.hashes.length * 2);
-      grown.set(this.hashes);
-      this.hashes = grown;
+      this.hashes = grown(this.hashes, this.hashes.length * 2);
+      this.ends = grown(this.ends, this.ends.length * 2);
     }
+    const length = end - start;
+    if (this.arenaUsed + length > this.arena.length) this.growArena(this.arenaUsed + length);
+    this.arena.set(bytes.subarray(start, end), this.arenaUsed);
+    this.arenaUsed += length;
+    this.ends[idx] = this.arenaUsed;
     this.hashes[idx] = h;
+    this.count = idx + 1;
     slots[i] = idx + 1;
     // Keep the load factor at or below 1/2 so probes stay short.
     if ((idx + 1) * 2 > slots.length) this.grow();
@@ -57,26 +80,67 @@ export class IdTable {
 
   /** Index of `token`, or -1 when it is not a node. */
   lookup(token: string): number {
-    const h = hashString(token);
+    const length = this.encode(token);
+    const h = hashBytes(this.scratch, 0, length);
     let i = h & this.mask;
     for (;;) {
       const s = this.slots[i];
       if (s === 0) return -1;
-      if (this.hashes[s - 1] === h && this.tokens[s - 1] === token) return s - 1;
+      if (this.hashes[s - 1] === h && this.equals(s - 1, this.scratch, 0, length)) return s - 1;
       i = (i + 1) & this.mask;
     }
   }
 
   token(index: number): string {
-    return this.tokens[index];
+    const start = index === 0 ? 0 : this.ends[index - 1];
+    return Buffer.from(this.arena.buffer, this.arena.byteOffset, this.arenaUsed).toString('utf8', start, this.ends[index]);
+  }
+
+  /** Every token's UTF-8 bytes, each followed by `separator`, in index order (for .swg files). */
+  joinedBytes(separator: number): Uint8Array {
+    const out = new Uint8Array(this.arenaUsed + this.count);
+    let from = 0;
+    let at = 0;
+    for (let i = 0; i < this.count; i++) {
+      const to = this.ends[i];
+      out.set(this.arena.subarray(from, to), at);
+      at += to - from;
+      out[at++] = separator;
+      from = to;
+    }
+    return out;
+  }
+
+  private equals(index: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const from = index === 0 ? 0 : this.ends[index - 1];
+    if (this.ends[index] - from !== end - start) return false;
+    const arena = this.arena;
+    for (let k = 0; k < end - start; k++) if (arena[from + k] !== bytes[start + k]) return false;
+    return true;
+  }
+
+  /** UTF-8 of `token` into scratch; returns its length. ASCII (the common case) without TextEncoder. */
+  private encode(token: string): number {
+    if (token.length * 3 > this.scratch.length) this.scratch = new Uint8Array(token.length * 3);
+    const scratch = this.scratch;
+    for (let k = 0; k < token.length; k++) {
+      const c = token.charCodeAt(k);
+      if (c >= 0x80) return encoder.encodeInto(token, scratch).written;
+      scratch[k] = c;
+    }
+    return token.length;
+  }
+
+  private growArena(needed: number): void {
+    if (needed > 0xffffffff) throw new Error('node ids take more than 4 GiB');
+    this.arena = grown(this.arena, Math.min(0xffffffff, Math.max(needed, this.arena.length * 2)));
   }
 
   private grow(): void {
     const cap = this.slots.length * 2;
     const slots = new Int32Array(cap);
     const mask = cap - 1;
-    const n = this.tokens.length;
-    for (let idx = 0; idx < n; idx++) {
+    for (let idx = 0; idx < this.count; idx++) {
       let i = this.hashes[idx] & mask;
       while (slots[i] !== 0) i = (i + 1) & mask;
       slots[i] = idx + 1;
@@ -86,11 +150,19 @@ export class IdTable {
   }
 }
 
-/** 32-bit FNV-1a over UTF-16 code units, with a final avalanche (murmur3 fmix). */
-export function hashString(s: string): number {
+const encoder = new TextEncoder();
+
+function grown<T extends Uint8Array | Uint32Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(length);
+  bigger.set(array);
+  return bigger;
+}
+
+/** 32-bit FNV-1a over bytes[start, end), with a final avalanche (murmur3 fmix). */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    h ^= bytes[i];
     h = Math.imul(h, 0x01000193);
   }
   h ^= h >>> 16;

@@ -96,24 +96,26 @@ export class IdCollector {
 
   /** Stores the edge (a, b) in the buffer as raw values. */
   addEdge(a: string, b: string): void {
-    let u = this.raw(a);
-    const wasNumeric = this.strings === null;
-    const v = this.raw(b);
-    if (wasNumeric && this.strings !== null) u = this.strings.intern(a); // b switched modes: u was a number
-    this.edges.push(u, v);
-  }
-
-  /** The raw value to store for `token` (mind that it can switch modes: use addEdge for pairs). */
-  private raw(token: string): number {
     if (this.strings === null) {
-      const x = canonicalNumber(token);
-      if (x >= 0) {
+      const x = canonicalNumber(a);
+      const y = canonicalNumber(b);
+      if (x >= 0 && y >= 0) {
         if (x > this.maxValue) this.maxValue = x;
-        return x;
+        if (y > this.maxValue) this.maxValue = y;
+        this.edges.push(x, y);
+        return;
       }
       this.switchToStrings();
     }
-    return this.strings!.intern(token);
+    const table = this.strings!;
+    const u = table.intern(a); // a before b: first-appearance order within the line too
+    this.edges.push(u, table.intern(b));
+  }
+
+  /** The string table, switching to string mode first if needed (the byte scanner interns into it directly). */
+  stringTable(): IdTable {
+    this.switchToStrings();
+    return this.strings!;
   }
 
   /** Records the largest value of pairs appended in numeric mode by someone else (a parse worker). */
@@ -122,7 +124,7 @@ export class IdCollector {
   }
 
   /** Re-interns the numbers stored so far as strings, in file order. */
-  switchToStrings(): void {
+  private switchToStrings(): void {
     if (this.strings) return;
     const table = new IdTable();
     for (const [chunk, pairs] of this.edges.pieces())

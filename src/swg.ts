@@ -87,8 +87,6 @@ const SECTION_NAMES = ['offsets', 'neighbours', 'ids', 'meta'] as const;
 const IO_CHUNK = 8 << 20;
 /** Checksum and range check walk a chunk in pieces this small, so the second pass finds it in cache. */
 const CHECK_PIECE = 256 << 10;
-/** String ids are encoded and decoded this many bytes (roughly) at a time, far below V8's string limit. */
-const TEXT_PIECE = 4 << 20;
 const LF = 10;
 
 /** What a text edge list would have been read as; a .swg has no text format of its own. */
@@ -181,33 +179,8 @@ function encodeHeader(
 /** The ids section: numeric ids as their u32 array, string ids as '\n'-terminated UTF-8 lines. */
 function idBytes(ids: NodeIds): Uint8Array {
   if (ids instanceof NumericIds) return bytesOf(ids.values);
-  const pieces: Buffer[] = [];
-  let total = 0;
-  let batch: string[] = [];
-  let batchChars = 0;
-  const flush = () => {
-    const piece = Buffer.from(batch.join('\n') + '\n', 'utf8');
-    pieces.push(piece);
-    total += piece.length;
-    batch = [];
-    batchChars = 0;
-  };
-  for (let i = 0; i < ids.size; i++) {
-    const token = ids.token(i);
-    if (token.includes('\n')) throw new Error(`writeSwg: node id ${JSON.stringify(token)} contains a line feed`);
-    batch.push(token);
-    batchChars += token.length + 1;
-    if (batchChars >= TEXT_PIECE / 4) flush(); // a UTF-16 unit is at most 3 UTF-8 bytes
-  }
-  if (batch.length > 0) flush();
-  // One fresh array (offset 0, so the checksum can read it as u32 words).
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, at);
-    at += piece.length;
-  }
-  return bytes;
+  // Tokens never hold a line feed: the loader splits lines on it.
+  return (ids as StringIds).table.joinedBytes(LF);
 }
 
 async function writeAt(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
@@ -426,23 +399,16 @@ function decodeMeta(raw: Uint8Array, fail: (reason: string) => never): Pick<Load
   return { badLineExamples: examples as LoadStats['badLineExamples'] };
 }
 
-/** Interns the '\n'-terminated tokens in order, so token i gets index i, a piece of text at a time. */
+/** Interns the '\n'-terminated tokens in order, so token i gets index i. */
 function decodeStringIds(raw: Uint8Array, n: number, fail: (reason: string) => never): StringIds {
   if (raw.length > 0 && raw[raw.length - 1] !== LF) fail('corrupt .swg file (ids section does not end with a line feed)');
-  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
   const table = new IdTable(n);
-  for (let from = 0; from < text.length; ) {
-    // Cut after the last '\n' within TEXT_PIECE bytes (or the next one, for a very long token).
-    let to = from + TEXT_PIECE >= text.length ? text.length : text.lastIndexOf(LF, from + TEXT_PIECE - 1) + 1;
-    if (to <= from) to = text.indexOf(LF, from) + 1;
-    const tokens = text.toString('utf8', from, to).split('\n');
-    tokens.pop(); // the empty string after the final '\n'
-    for (const token of tokens) {
-      const expected = table.size;
-      if (expected === n) fail(`corrupt .swg file (more than ${n} ids)`);
-      if (table.intern(token) !== expected) fail(`corrupt .swg file (node id ${JSON.stringify(token)} appears twice)`);
-    }
-    from = to;
+  for (let from = 0; from < raw.length; ) {
+    const to = raw.indexOf(LF, from);
+    const expected = table.size;
+    if (expected === n) fail(`corrupt .swg file (more than ${n} ids)`);
+    if (table.internBytes(raw, from, to) !== expected) fail(`corrupt .swg file (node id ${JSON.stringify(table.token(table.internBytes(raw, from, to)))} appears twice)`);
+    from = to + 1;
   }
   if (table.size !== n) fail(`corrupt .swg file (${table.size} ids for ${n} nodes)`);
   return new StringIds(table);
