@@ -7,6 +7,7 @@
  */
 import { Piscina } from 'piscina';
 import type { EdgeBuffer } from './edges.js';
+import { IdTable } from './ids.js';
 import type { IdCollector } from './nodeids.js';
 import { builtWorker } from './pool.js';
 import { lastLineEnd, scanRange, type ScanParams, type ScanResult } from './scan.js';
@@ -103,6 +104,15 @@ function splitRanges(block: Uint8Array, cut: number, parts: number): Array<[numb
   return ranges;
 }
 
+/** Whether string mode takes the line starting at `lineStart` (a dry run with a scratch table). */
+function takesAsStrings(block: Uint8Array, lineStart: number, cut: number, params: ScanParams): boolean {
+  let lineEnd = lineStart;
+  while (lineEnd < cut && block[lineEnd] !== 10 && block[lineEnd] !== 13) lineEnd++;
+  if (lineEnd < cut) lineEnd++;
+  if (lineEnd < cut && block[lineEnd - 1] === 13 && block[lineEnd] === 10) lineEnd++;
+  return scanRange(block, lineStart, lineEnd, params, new IdTable(4)).stop === lineEnd;
+}
+
 export async function scanStream(
   head: Buffer[],
   source: AsyncIterator<Buffer>,
@@ -115,6 +125,8 @@ export async function scanStream(
   const reader = new BlockReader(head, source);
   let pool: Piscina | undefined;
   let headerPending = baseParams.skipFirstDataLine;
+  /** Set once the ids are not all plain numbers: scanning goes on in string mode. */
+  let strings: IdTable | null = null;
   let carry: Uint8Array = new Uint8Array(0);
   // Two blocks: one being scanned while the other is filled.
   const blocks: Uint8Array[] = [new Uint8Array(new SharedArrayBuffer(BLOCK_BYTES)), new Uint8Array(new SharedArrayBuffer(BLOCK_BYTES))];
@@ -126,7 +138,7 @@ export async function scanStream(
     for (;;) {
       const { block, used, cut } = filled;
       const params = { ...baseParams, skipFirstDataLine: headerPending };
-      const parallel = threads > 1 && cut >= PARALLEL_MIN_BYTES && !headerPending;
+      const parallel = threads > 1 && cut >= PARALLEL_MIN_BYTES && !headerPending && !strings;
       const ranges: Array<[number, number]> = parallel ? splitRanges(block, cut, threads * 2) : [[0, cut]];
       let scanning: Promise<ScanResult[]>;
       if (parallel) {
@@ -135,7 +147,7 @@ export async function scanStream(
         const buffer = block.buffer as SharedArrayBuffer;
         scanning = Promise.all(ranges.map(([start, end]) => p.run({ block: buffer, start, end, params })));
       } else {
-        scanning = Promise.resolve([scanRange(block, 0, cut, params)]);
+        scanning = Promise.resolve([scanRange(block, 0, cut, params, strings ?? undefined)]);
       }
       // The tail after the cut starts the next block; read it while the workers scan.
       carry = block.slice(cut, used);
@@ -143,17 +155,28 @@ export async function scanStream(
       const next = reader.ended ? null : reader.fill(blocks[which], carry);
 
       const results = await scanning;
-      for (let i = 0; i < results.length; i++) {
-        const r = results[i];
+      const take = (r: ScanResult) => {
         edges.appendChunk(r.pairs, r.count);
-        if (r.count > 0) ids.noteMax(r.maxValue);
+        if (r.count > 0 && !strings) ids.noteMax(r.maxValue);
         out.lines += r.lines;
         out.edgeLines += r.edgeLines;
         if (r.headerSkipped) {
           out.headerSkipped = true;
           headerPending = false;
         }
-        if (r.stop < ranges[i][1]) {
+      };
+      for (let i = 0; i < results.length; i++) {
+        let r = results[i];
+        take(r);
+        if (r.stop < ranges[i][1] && !strings && takesAsStrings(block, r.stop, cut, { ...baseParams, skipFirstDataLine: headerPending })) {
+          // A line with ids that are not plain numbers (names, 64-bit ids): go on in
+          // string mode from it, on this thread, through this block and the next ones.
+          strings = ids.stringTable();
+          r = scanRange(block, r.stop, cut, { ...baseParams, skipFirstDataLine: headerPending }, strings);
+          take(r);
+          if (r.stop === cut) break; // later ranges were scanned again just now
+        }
+        if (r.stop < (strings ? cut : ranges[i][1])) {
           // Stopped early: everything from r.stop on goes to csv-parse (later ranges are dropped).
           const following = next ? await next : null;
           const parts = [Buffer.from(block.subarray(r.stop, following ? cut : used))];

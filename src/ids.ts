@@ -6,7 +6,7 @@
  * ~80 bytes per entry plus a JS string per token; social exports have more
  * people than that. This is an open-addressing hash table over typed arrays,
  * keyed by the token's UTF-8 bytes, which live one after another in a byte
- * arena: about 16 bytes per id plus the token's own bytes, no ceiling below
+ * arena: 20 to 36 bytes per id plus the token's own bytes, no ceiling below
  * 2^31 ids (or 4 GiB of token bytes), and no string objects for the garbage
  * collector to walk. The loader's byte scanner interns straight from the input
  * bytes (internBytes); csv-parse's strings go through intern(), which encodes
@@ -15,8 +15,8 @@
  * "1234567890123456788" (equal as doubles) stay two nodes.
  */
 export class IdTable {
-  private slots: Int32Array; // index + 1, 0 = empty
-  private hashes: Uint32Array; // hash of each index's token, for probing and rehashing
+  /** Pairs (index + 1, hash) per slot, index + 1 = 0 when empty: a probe reads one cache line. */
+  private slots: Int32Array;
   /** Token i is arena[ends[i - 1] .. ends[i]) (ends[-1] = 0). */
   private ends: Uint32Array;
   private arena: Uint8Array;
@@ -29,10 +29,9 @@ export class IdTable {
   constructor(expected = 1024) {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
-    this.slots = new Int32Array(cap);
+    this.slots = new Int32Array(2 * cap);
     this.mask = cap - 1;
     const ids = Math.max(16, expected);
-    this.hashes = new Uint32Array(ids);
     this.ends = new Uint32Array(ids);
     this.arena = new Uint8Array(Math.max(1024, ids * 8));
   }
@@ -54,27 +53,24 @@ export class IdTable {
     const mask = this.mask;
     let i = h & mask;
     for (;;) {
-      const s = slots[i];
+      const s = slots[2 * i];
       if (s === 0) break;
-      if (this.hashes[s - 1] === h && this.equals(s - 1, bytes, start, end)) return s - 1;
+      if (slots[2 * i + 1] === (h | 0) && this.equals(s - 1, bytes, start, end)) return s - 1;
       i = (i + 1) & mask;
     }
     const idx = this.count;
     if (idx >= 0x7fffffff) throw new Error('more than 2^31 distinct node ids');
-    if (idx >= this.hashes.length) {
-      this.hashes = grown(this.hashes, this.hashes.length * 2);
-      this.ends = grown(this.ends, this.ends.length * 2);
-    }
+    if (idx >= this.ends.length) this.ends = grown(this.ends, this.ends.length * 2);
     const length = end - start;
     if (this.arenaUsed + length > this.arena.length) this.growArena(this.arenaUsed + length);
     this.arena.set(bytes.subarray(start, end), this.arenaUsed);
     this.arenaUsed += length;
     this.ends[idx] = this.arenaUsed;
-    this.hashes[idx] = h;
     this.count = idx + 1;
-    slots[i] = idx + 1;
+    slots[2 * i] = idx + 1;
+    slots[2 * i + 1] = h;
     // Keep the load factor at or below 1/2 so probes stay short.
-    if ((idx + 1) * 2 > slots.length) this.grow();
+    if ((idx + 1) * 2 > mask + 1) this.grow();
     return idx;
   }
 
@@ -84,9 +80,9 @@ export class IdTable {
     const h = hashBytes(this.scratch, 0, length);
     let i = h & this.mask;
     for (;;) {
-      const s = this.slots[i];
+      const s = this.slots[2 * i];
       if (s === 0) return -1;
-      if (this.hashes[s - 1] === h && this.equals(s - 1, this.scratch, 0, length)) return s - 1;
+      if (this.slots[2 * i + 1] === (h | 0) && this.equals(s - 1, this.scratch, 0, length)) return s - 1;
       i = (i + 1) & this.mask;
     }
   }
@@ -137,13 +133,17 @@ export class IdTable {
   }
 
   private grow(): void {
-    const cap = this.slots.length * 2;
-    const slots = new Int32Array(cap);
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    const slots = new Int32Array(2 * cap);
     const mask = cap - 1;
-    for (let idx = 0; idx < this.count; idx++) {
-      let i = this.hashes[idx] & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = idx + 1;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j] === 0) continue;
+      const h = old[j + 1];
+      let i = h & mask;
+      while (slots[2 * i] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = old[j];
+      slots[2 * i + 1] = h;
     }
     this.slots = slots;
     this.mask = mask;

@@ -57,6 +57,8 @@ export interface LoadedGraph {
   format: EdgeListFormat;
   compressed: boolean;
   stats: LoadStats;
+  /** Lines read by the byte scanner (the rest, if any, by csv-parse); absent for .swg files. */
+  scannerLines?: number;
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -204,6 +206,7 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
   const edges = new EdgeBuffer();
   const ids = new IdCollector(edges);
   let edgeLines = 0;
+  let scannerLines = 0;
   let badLines: BadLines = { count: 0, examples: [] };
   let headerPending = format.header;
   let csvInput: { first: Buffer[]; rest: AsyncIterator<Buffer> } | null = { first: head, rest: iterator };
@@ -223,6 +226,7 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
       failOnStream(err);
     }
     lastLine = fast.lines;
+    scannerLines = fast.lines;
     edgeLines = fast.edgeLines;
     if (fast.headerSkipped) headerPending = false;
     csvInput = fast.handover ? { first: [fast.handover.bytes], rest: fast.handover.rest } : null;
@@ -248,6 +252,7 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
     ids: nodeIds,
     format,
     compressed: source.compressed,
+    scannerLines,
     stats: {
       lines: lastLine,
       edgeLines,

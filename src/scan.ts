@@ -10,7 +10,13 @@
  *
  * Runs on the main thread for small inputs and in parse workers on byte ranges
  * of a SharedArrayBuffer for large ones.
+ *
+ * String mode (given an IdTable): endpoint fields are any tokens of printable
+ * ASCII, interned from the bytes into the table (ids like `user_17`, 64-bit
+ * numbers); pairs then hold table indices. Interning is in file order, so this
+ * mode runs on the main thread only.
  */
+import type { IdTable } from './ids.js';
 import { MAX_NUMERIC } from './nodeids.js';
 
 export interface ScanParams {
@@ -51,7 +57,7 @@ export function countLines(bytes: Uint8Array, start: number, end: number): numbe
  * Scans bytes[start, end). The range must begin at a line start and, unless it
  * ends the input, end just after a line terminator.
  */
-export function scanRange(bytes: Uint8Array, start: number, end: number, params: ScanParams): ScanResult {
+export function scanRange(bytes: Uint8Array, start: number, end: number, params: ScanParams, strings?: IdTable): ScanResult {
   const { delimiter, sourceIndex, targetIndex } = params;
   const lastField = Math.max(sourceIndex, targetIndex);
   const whitespace = delimiter === 0;
@@ -97,7 +103,24 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
     let v = -1;
     for (let field = 0; ; field++) {
       // At the first byte of a field (blanks before it skipped).
-      if (field === sourceIndex || field === targetIndex) {
+      if ((field === sourceIndex || field === targetIndex) && strings) {
+        // String mode: the token's bytes, interned as they are. Only printable
+        // ASCII: anything else (non-ASCII, control bytes) goes to csv-parse, whose
+        // decoding and trimming rules this would otherwise have to copy.
+        const tokenStart = pos;
+        let tokenEnd = pos;
+        while (pos < end && c !== LF && c !== CR && (whitespace ? c !== SPACE && c !== TAB : c !== delimiter)) {
+          if (c === SPACE || c === TAB) {
+            // inside a delimited field: kept unless trailing (csv-parse trims the ends only)
+          } else if (c <= 32 || c >= 127 || c === 34) return stopAt(lineStart);
+          else tokenEnd = pos + 1;
+          c = bytes[++pos];
+        }
+        if (tokenEnd === tokenStart) return stopAt(lineStart);
+        const value = strings.internBytes(bytes, tokenStart, tokenEnd);
+        if (field === sourceIndex) u = value;
+        else v = value;
+      } else if (field === sourceIndex || field === targetIndex) {
         const first = c;
         let value = 0;
         let len = 0;

@@ -40,6 +40,14 @@ describe('fast scanner and csv-parse build identical graphs', () => {
     ['leading zeros are names', '1 2\n02 3\n2 02\n'],
     ['ids beyond 2^32 are names', '4294967294 1\n4294967295 1\n'],
     ['self-loops and duplicates', '1 1\n1 2\n2 1\n1 2\n'],
+    ['string ids', 'user_1 user_2\nuser_2\tuser_3\n# c\nuser_3 user_1 x\n'],
+    ['names with inner spaces in a CSV', 'John Smith,Jane Doe\n Jane Doe , Bob \nBob,John  Smith\n'],
+    ['numbers, then names in the second column first', '1 2\n2 bob\nbob 3\n3 1\n'],
+    ['64-bit ids', '1234567890123456789 1234567890123456788\n1234567890123456788 7\n'],
+    ['a header, then names', 'src,dst\nann,bob\nbob,cy\n'],
+    ['non-ASCII ids hand over', 'ana bob\nbob jos\u00e9\njos\u00e9 \u0142ukasz\n'],
+    ['a quote after names hands over', 'a,b\nb,c\n"c",d\nd,a\n'],
+    ['a control byte in a name hands over', 'a b\nb c\x0bd\nc\x0bd a\n'],
   ];
   it.each(cases)('%s', async (name, text) => {
     for (const directed of [false, true]) await bothPaths(tempFile(`fast-${name.replace(/\W+/g, '-')}.txt`, text), { directed });
@@ -57,6 +65,21 @@ describe('fast scanner and csv-parse build identical graphs', () => {
     const b = await bothPaths(tempFile('big-handover.tsv', lines.join('\n') + '\n'));
     expect(b.kind).toBe('string');
     expect(b.stats.edgeLines).toBe(400_000);
+  });
+
+  it('string ids across several blocks stay in the scanner, after numbers in the first lines', async () => {
+    const rand = mulberry32(7);
+    const lines = ['1\t2', '2\t3'];
+    for (let i = 0; i < 1_000_000; i++) lines.push(`user_${Math.floor(rand() * 300_000)}\tuser_${Math.floor(rand() * 300_000)}`);
+    const text = lines.join('\n') + '\n';
+    expect(text.length).toBeGreaterThan(20 << 20); // more than one 16 MiB block
+    const file = tempFile('big-strings.tsv', text);
+    const a = await bothPaths(file);
+    expect(a.kind).toBe('string');
+    const g = await loadGraph(file);
+    expect(g.scannerLines).toBe(lines.length);
+    expect(g.ids.token(0)).toBe('1');
+    expect(g.ids.lookup('user_17')).toBeGreaterThan(2);
   });
 
   it('the same error, with the same line, from both paths', async () => {
