@@ -22,6 +22,8 @@ export interface RunOptions {
   kernel: string;
   /** Sources per task. */
   batchSize: number;
+  /** Keep each source's hop counts (default true; false for runs over every node: see workers/bfs-worker.ts). */
+  hopCounts?: boolean;
   /** Called after each finished batch with the number of sources done so far. */
   onProgress?: (sourcesDone: number) => void;
 }
@@ -50,7 +52,7 @@ export class BfsPool {
     for (let start = 0; start < sources.length; start += opts.batchSize) {
       const batch = sources.slice(start, start + opts.batchSize);
       batches.push(
-        this.pool.run({ kernel: opts.kernel, sources: batch }).then((r: BatchResult) => {
+        this.pool.run({ kernel: opts.kernel, sources: batch, hopCounts: opts.hopCounts ?? true }).then((r: BatchResult) => {
           done += batch.length;
           opts.onProgress?.(done);
           return r;

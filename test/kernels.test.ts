@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EdgeBuffer } from '../src/edges.js';
 import { buildCsr, type Csr } from '../src/graph.js';
-import { defaultKernel, kernelNames, kernels } from '../src/kernels/index.js';
+import { defaultKernel, kernelNames, kernels, type BatchResult } from '../src/kernels/index.js';
 import { loadGraph } from '../src/load.js';
 import { mulberry32, sampleSources } from '../src/random.js';
 import { DATASETS, haveShared } from './helpers.js';
@@ -90,6 +90,7 @@ function shuffled(n: number, rand: () => number): Uint32Array {
 function expectAllAgree(csr: Csr, batches: ArrayLike<number>[], label: string): void {
   const reference = kernels.reference(csr);
   const expected = batches.map((b) => reference(b));
+  expected.forEach((r, i) => expectHopsAddUp(r, `reference ${label} batch ${i}`));
   for (const name of kernelNames()) {
     if (name === 'reference') continue;
     const run = kernels[name](csr);
@@ -103,6 +104,40 @@ function expectAllAgree(csr: Csr, batches: ArrayLike<number>[], label: string): 
       if (expected[i].arcsScanned > 0) expect(arcsRead, `${name} ${label} batch ${i}: arcs read`).toBeGreaterThan(0);
     });
   }
+}
+
+/**
+ * The per-source hop counts hold the other figures: per source they sum to
+ * reached and, weighted by distance, to distanceSum, end at its eccentricity
+ * (last count nonzero), and over the batch they sum to the histogram.
+ */
+function expectHopsAddUp(r: BatchResult, label: string): void {
+  expect(r.eccentricity.length, label).toBe(r.reached.length);
+  const histogram = [0];
+  const reached: number[] = [];
+  const distanceSum: number[] = [];
+  let zeros = 0;
+  let at = 0;
+  for (let i = 0; i < r.reached.length; i++) {
+    let count = 0;
+    let sum = 0;
+    for (let d = 1; d <= r.eccentricity[i]; d++) {
+      const c = r.hopCounts[at++];
+      if (!(c > 0)) zeros++;
+      count += c;
+      sum += d * c;
+      while (histogram.length <= d) histogram.push(0);
+      histogram[d] += c;
+    }
+    reached.push(count);
+    distanceSum.push(sum);
+  }
+  expect(zeros, `${label}: zero counts before an eccentricity`).toBe(0);
+  expect(reached, label).toEqual(r.reached);
+  expect(distanceSum, label).toEqual(r.distanceSum);
+  expect(at, label).toBe(r.hopCounts.length);
+  expect(histogram, label).toEqual(r.histogram);
+  expect(Math.max(0, ...r.eccentricity), label).toBe(r.maxDistance);
 }
 
 /** Batches of 1..200 distinct random sources (capped at n), a few of each kind of size. */
@@ -127,7 +162,7 @@ describe('kernel registry', () => {
   it('an empty batch gives the empty result', () => {
     const csr = erdosRenyi(10, 0.3, 1);
     for (const name of kernelNames())
-      expect(kernels[name](csr)([]), name).toEqual({ histogram: [0], reached: [], distanceSum: [], maxDistance: 0, arcsScanned: 0, arcsRead: 0 });
+      expect(kernels[name](csr)([]), name).toEqual({ histogram: [0], reached: [], distanceSum: [], eccentricity: [], hopCounts: [], maxDistance: 0, arcsScanned: 0, arcsRead: 0 });
   });
 });
 

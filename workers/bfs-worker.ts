@@ -10,6 +10,12 @@ import type { BatchResult } from '../src/kernels/types.js';
 export interface BfsTask {
   kernel: string;
   sources: Uint32Array;
+  /**
+   * Keep the per-source hop counts (default true). False when every node is a
+   * source: the intervals are then zero-width without them, and n sources'
+   * counts would cost ~8 bytes times n times the eccentricity on the main thread.
+   */
+  hopCounts?: boolean;
 }
 
 const csr = csrFromShared((workerData as { graph: SharedCsr }).graph);
@@ -23,5 +29,10 @@ export default function runBatch(task: BfsTask): BatchResult {
     run = factory(csr);
     ready.set(task.kernel, run);
   }
-  return run(task.sources);
+  const result = run(task.sources);
+  if (task.hopCounts === false) {
+    result.eccentricity = [];
+    result.hopCounts = [];
+  }
+  return result;
 }

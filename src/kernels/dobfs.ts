@@ -42,6 +42,8 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
     const histogram: number[] = [0];
     const reached: number[] = [];
     const distanceSum: number[] = [];
+    const eccentricity: number[] = [];
+    const hopCounts: number[] = [];
     let maxDistance = 0;
     let arcsScanned = 0; // what a plain BFS would read: out-arcs of every node reached
     let arcsRead = 0; // what this kernel reads
@@ -55,6 +57,7 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
       let queueSize = 1;
       let reachedCount = 0;
       let sum = 0;
+      let far = 0;
       let edgesToCheck = totalArcs;
       let scoutCount = offsets[s + 1] - offsets[s]; // arcs out of the current frontier
       arcsScanned += scoutCount;
@@ -133,12 +136,15 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
           histogram[level] += nextSize;
           reachedCount += nextSize;
           sum += nextSize * level;
+          hopCounts.push(nextSize);
+          far = level;
           if (level > maxDistance) maxDistance = level;
         }
       }
       reached.push(reachedCount);
       distanceSum.push(sum);
+      eccentricity.push(far);
     }
-    return { histogram, reached, distanceSum, maxDistance, arcsScanned, arcsRead };
+    return { histogram, reached, distanceSum, eccentricity, hopCounts, maxDistance, arcsScanned, arcsRead };
   };
 };

@@ -22,7 +22,8 @@
  *
  * Counting: histogram[d] = bits first set at level d. Each lane's new nodes per
  * level come from bit-sliced counters (a ripple-carry adder over whole words, so
- * 32 lanes count at once) read out once per level. arcsScanned is what plain
+ * 32 lanes count at once) read out once per level, and kept per lane and level
+ * for the per-source hop counts (types.ts). arcsScanned is what plain
  * BFSs would read (see types.ts): new lanes at v times v's out-degree.
  *
  * A pass with few sources uses fewer words (up to 32 sources: one word): fewer
@@ -78,6 +79,10 @@ class MultiSourceBfs {
   private readonly levelCount: Float64Array;
   private readonly laneReached: Float64Array;
   private readonly laneSum: Float64Array;
+  /** laneHops[(level - 1) * lanes + lane]: the lane's new nodes at that level (grows with the levels). */
+  private laneHops: Float64Array;
+  /** Per lane: the last level at which it found new nodes (its eccentricity). */
+  private readonly laneEccentricity: Float64Array;
   /** Lanes whose BFS has ended, per word, already marked seen everywhere. */
   private readonly retired: Uint32Array;
   /** Lanes that ended at this level (scratch for retireEndedLanes). */
@@ -110,20 +115,26 @@ class MultiSourceBfs {
     this.levelCount = new Float64Array(this.lanes);
     this.laneReached = new Float64Array(this.lanes);
     this.laneSum = new Float64Array(this.lanes);
+    this.laneHops = new Float64Array(this.lanes * 16);
+    this.laneEccentricity = new Float64Array(this.lanes);
     this.retired = new Uint32Array(K);
     this.ended = new Uint32Array(K);
   }
 
   run(sources: ArrayLike<number>): BatchResult {
-    const result: BatchResult = { histogram: [0], reached: [], distanceSum: [], maxDistance: 0, arcsScanned: 0, arcsRead: 0 };
+    const result: BatchResult = { histogram: [0], reached: [], distanceSum: [], eccentricity: [], hopCounts: [], maxDistance: 0, arcsScanned: 0, arcsRead: 0 };
     this.plainArcs = 0;
     this.arcsRead = 0;
     for (let first = 0; first < sources.length; first += this.lanes) {
       const active = Math.min(this.lanes, sources.length - first);
       this.traverse(sources, first, active, result);
+      const { lanes, laneHops } = this;
       for (let lane = 0; lane < active; lane++) {
         result.reached.push(this.laneReached[lane]);
         result.distanceSum.push(this.laneSum[lane]);
+        const far = this.laneEccentricity[lane];
+        result.eccentricity.push(far);
+        for (let level = 1; level <= far; level++) result.hopCounts.push(laneHops[(level - 1) * lanes + lane]);
       }
     }
     result.arcsScanned = this.plainArcs;
@@ -147,6 +158,7 @@ class MultiSourceBfs {
     this.retireLanes(this.retired, true);
     this.laneReached.fill(0);
     this.laneSum.fill(0);
+    this.laneEccentricity.fill(0);
 
     let frontierSize = 0;
     let frontierArcs = 0;
@@ -182,10 +194,20 @@ class MultiSourceBfs {
       histogram[level] += total;
       if (level > result.maxDistance) result.maxDistance = level;
       let ended = false;
+      const { lanes } = this;
+      if (level * lanes > this.laneHops.length) {
+        const grown = new Float64Array(this.laneHops.length * 2);
+        grown.set(this.laneHops);
+        this.laneHops = grown;
+      }
+      const hops = this.laneHops;
+      const row = (level - 1) * lanes;
       for (let lane = 0; lane < active; lane++) {
         const count = this.levelCount[lane];
         this.laneReached[lane] += count;
         this.laneSum[lane] += count * level;
+        hops[row + lane] = count;
+        if (count !== 0) this.laneEccentricity[lane] = level;
         if (count === 0 && (this.retired[lane >>> 5] & (1 << (lane & 31))) === 0) ended = true;
       }
       // A finished lane would keep every node "not seen by all" and disable

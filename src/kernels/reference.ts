@@ -14,6 +14,8 @@ export const referenceKernel: KernelFactory = (csr: Csr) => {
     const histogram: number[] = [0];
     const reached: number[] = [];
     const distanceSum: number[] = [];
+    const eccentricity: number[] = [];
+    const hopCounts: number[] = [];
     let maxDistance = 0;
     let arcsScanned = 0;
 
@@ -25,6 +27,8 @@ export const referenceKernel: KernelFactory = (csr: Csr) => {
       let head = 0;
       let tail = 1;
       let sum = 0;
+      // This source's hop counts: what it adds to the histogram (the loop below stays as it always was).
+      const before = histogram.slice();
       while (head < tail) {
         const u = queue[head++];
         const du = dist[u] + 1;
@@ -43,9 +47,11 @@ export const referenceKernel: KernelFactory = (csr: Csr) => {
       }
       const far = dist[queue[tail - 1]];
       if (far > maxDistance) maxDistance = far;
+      for (let d = 1; d <= far; d++) hopCounts.push(histogram[d] - (before[d] ?? 0));
       reached.push(tail - 1);
       distanceSum.push(sum);
+      eccentricity.push(far);
     }
-    return { histogram, reached, distanceSum, maxDistance, arcsScanned, arcsRead: arcsScanned };
+    return { histogram, reached, distanceSum, eccentricity, hopCounts, maxDistance, arcsScanned, arcsRead: arcsScanned };
   };
 };

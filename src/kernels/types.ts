@@ -11,6 +11,21 @@ export interface BatchResult {
   reached: number[];
   /** Per source, in batch order: sum of distances to those nodes. */
   distanceSum: number[];
+  /**
+   * Per source, in batch order: its eccentricity within what it reaches (the
+   * largest distance to a node it reaches; 0 when it reaches no one).
+   */
+  eccentricity: number[];
+  /**
+   * Per source, in batch order, the nodes at distance 1, 2, ..., eccentricity:
+   * source i's counts are the eccentricity[i] entries after those of sources
+   * 0 .. i-1 (sum of the counts = reached[i]). The per-source variation these
+   * give is what the intervals of the within-h fractions and the effective
+   * diameter are computed from (src/estimate.ts). A few numbers per source, made
+   * once per BFS level, never in the per-arc loops. The worker drops them (both
+   * arrays empty) when the run takes every node as a source: see workers/bfs-worker.ts.
+   */
+  hopCounts: number[];
   /** Largest distance seen from any source of the batch. */
   maxDistance: number;
   /**
