@@ -40,7 +40,8 @@ export function formatSummary(r: EstimateResult): string {
   if (r.population !== 'all nodes') lines.push(`  population              pairs within the ${r.population}: ${int(r.populationNodes)} of ${int(r.nodes)} nodes`);
   lines.push(`  mean distance           ${fixed(r.meanDistance)} (${interval(r)}${r.hyperBall ? ', conservative: from the counters\' stated error' : ''})`);
   lines.push(`  degrees of separation   ${fixed(r.degreesOfSeparation)} (mean distance - 1)`);
-  lines.push(`  effective diameter 90%  ${fixed(r.effectiveDiameter90)} (interpolated; integer ${r.effectiveDiameter90Integer ?? 'n/a'})`);
+  const edCi = !r.exact && r.effectiveDiameter90Ci95 ? `95% CI ${fixed(r.effectiveDiameter90Ci95[0])} to ${fixed(r.effectiveDiameter90Ci95[1])}; ` : '';
+  lines.push(`  effective diameter 90%  ${fixed(r.effectiveDiameter90)} (${edCi}interpolated; integer ${r.effectiveDiameter90Integer ?? 'n/a'})`);
   lines.push(`  median distance         ${r.medianDistance ?? 'n/a'}; spid ${fixed(r.spid, 3)} (variance/mean)`);
   const pp = r.perPersonMeanDistance;
   if (pp) lines.push(`  own mean distance       10%: ${fixed(pp.p10, 2)}  25%: ${fixed(pp.p25, 2)}  median: ${fixed(pp.p50, 2)}  75%: ${fixed(pp.p75, 2)}  90%: ${fixed(pp.p90, 2)} (per sampled person)`);
@@ -56,12 +57,15 @@ export function formatSummary(r: EstimateResult): string {
     );
   }
   lines.push('');
-  lines.push('  distance  pairs found       share  within');
+  // The within-h intervals in percent, as "within 5 hops: 92.10% [91.80, 92.40]" (none when exact).
+  const withinCi = r.exact ? null : (r.withinHopsFractionCi95 ?? null);
+  lines.push(`  distance  pairs found       share  within${withinCi ? '   95% CI' : ''}`);
   const total = r.distanceHistogram.reduce((a, b) => a + b, 0);
   for (let d = 1; d < r.distanceHistogram.length; d++) {
     const share = total > 0 ? r.distanceHistogram[d] / total : 0;
+    const ci = withinCi?.[d] ? `  [${(100 * withinCi[d][0]).toFixed(2)}, ${(100 * withinCi[d][1]).toFixed(2)}]` : '';
     lines.push(
-      `  ${String(d).padStart(8)}  ${int(r.distanceHistogram[d]).padStart(15)}  ${pct(share).padStart(7)}  ${pct(r.withinHopsFraction[d]).padStart(7)}`,
+      `  ${String(d).padStart(8)}  ${int(r.distanceHistogram[d]).padStart(15)}  ${pct(share).padStart(7)}  ${pct(r.withinHopsFraction[d]).padStart(7)}${ci}`,
     );
   }
   lines.push('');
@@ -101,7 +105,9 @@ export function toJson(r: EstimateResult): Record<string, unknown> {
     degreesOfSeparation: r.degreesOfSeparation,
     distanceHistogram: r.distanceHistogram,
     withinHopsFraction: r.withinHopsFraction,
+    withinHopsFractionCi95: r.withinHopsFractionCi95 ?? null,
     effectiveDiameter90: r.effectiveDiameter90,
+    effectiveDiameter90Ci95: r.effectiveDiameter90Ci95 ?? null,
     effectiveDiameter90Integer: r.effectiveDiameter90Integer,
     medianDistance: r.medianDistance,
     spid: r.spid,

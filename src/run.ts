@@ -196,6 +196,9 @@ async function sampleOnce(pool: BfsPool, members: Uint32Array | null, samples: n
     const batches = await pool.run(sources, {
       kernel,
       batchSize: chooseBatchSize(sources.length, pool.threads, kernelLanes[kernel] ?? 1),
+      // Every node a source (--exact): the intervals have zero width without per-source hop counts,
+      // which would cost 8 bytes per source per hop level here (a 2.4M-node graph: ~200 MB).
+      hopCounts: sources.length < n,
       onProgress: (done) => progress.update(done),
     });
     return summarize(batches, n);
@@ -220,14 +223,17 @@ async function sampleToPrecision(pool: BfsPool, members: Uint32Array | null, see
   try {
     for (;;) {
       const sources = order.subarray(taken, Math.min(n, taken + round));
+      const complete = taken + sources.length >= n;
       batches.push(
         ...(await pool.run(sources, {
           kernel,
           batchSize: chooseBatchSize(sources.length, pool.threads, kernelLanes[kernel] ?? 1),
+          hopCounts: !complete, // as in sampleOnce: not needed once every node is a source
           onProgress: (done) => progress.update(taken + done),
         })),
       );
       taken += sources.length;
+      if (complete) for (const b of batches) b.eccentricity = b.hopCounts = [];
       const estimate = summarize(batches, n);
       const ci = estimate.meanDistanceCi95;
       if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return estimate;

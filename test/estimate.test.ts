@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { distanceQuantile, effectiveDiameter, meanWithInterval, mergeHistograms, perPersonPercentiles, spid } from '../src/estimate.js';
+import { distanceQuantile, effectiveDiameter, hopIntervals, meanWithInterval, mergeHistograms, perPersonPercentiles, spid } from '../src/estimate.js';
 import { referenceKernel } from '../src/kernels/reference.js';
 import { loadGraph } from '../src/load.js';
 import { sampleSources } from '../src/random.js';
@@ -18,6 +18,33 @@ describe('pieces of the estimator', () => {
     expect(effectiveDiameter([0, 5, 3, 2])).toBeCloseTo(2.5, 12);
     // reached exactly at a hop count
     expect(effectiveDiameter([0, 9, 1])).toBeCloseTo(1, 12);
+  });
+
+  it('within-h fractions and the effective diameter from per-source hop counts, with intervals', () => {
+    // Three sources: hop counts [2, 1], [1, 1, 1], [3] (eccentricities 2, 3, 1), reached 3 each.
+    const per = { reached: [3, 3, 3], eccentricity: [2, 3, 1], hopCounts: [2, 1, 1, 1, 1, 3] };
+    const histogram = [0, 6, 2, 1];
+    const exact = hopIntervals(per, 3)!;
+    expect(exact.withinHopsFraction).toEqual(withinFractions(histogram));
+    expect(exact.effectiveDiameter).toBe(effectiveDiameter(histogram));
+    expect(exact.withinHopsFractionCi95).toEqual(withinFractions(histogram).map((f) => [f, f]));
+    expect(exact.effectiveDiameterCi95).toEqual([exact.effectiveDiameter, exact.effectiveDiameter]);
+    const sampled = hopIntervals(per, 1000)!;
+    expect(sampled.withinHopsFraction).toEqual(exact.withinHopsFraction);
+    sampled.withinHopsFractionCi95!.forEach(([low, high], h) => {
+      const f = sampled.withinHopsFraction[h];
+      expect(low).toBeLessThanOrEqual(f);
+      expect(high).toBeGreaterThanOrEqual(f);
+      expect(low).toBeGreaterThanOrEqual(0);
+      expect(high).toBeLessThanOrEqual(1);
+      if (f > 0 && f < 1) expect(high - low).toBeGreaterThan(0);
+    });
+    const [low, high] = sampled.effectiveDiameterCi95!;
+    expect(low).toBeLessThan(sampled.effectiveDiameter!);
+    expect(high).toBeGreaterThan(sampled.effectiveDiameter!);
+    // One source of many: figures, no intervals; hop counts missing: nothing.
+    expect(hopIntervals({ reached: [3], eccentricity: [2], hopCounts: [2, 1] }, 10)!.withinHopsFractionCi95).toBeNull();
+    expect(hopIntervals({ reached: [3, 3], eccentricity: [], hopCounts: [] }, 10)).toBeNull();
   });
 
   it('gives a zero-width interval when every source is used, none for one source', () => {
@@ -41,6 +68,13 @@ describe('pieces of the estimator', () => {
 });
 
 const sample = join(ROOT, 'data/sample-social.tsv');
+
+/** Element h = share of the histogram's pairs within h hops. */
+function withinFractions(histogram: number[]): number[] {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  let cumulative = 0;
+  return histogram.map((c, d) => (d === 0 ? 0 : (cumulative += c) / total));
+}
 
 describe('distribution figures', () => {
   it('median, integer effective diameter, spid and per-person percentiles', () => {
@@ -75,37 +109,89 @@ describe('sampled estimates', () => {
     const two = toJson(await estimateFile(sample, { samples: 300, seed: 5, threads: 2 }));
     const figures = (j: Record<string, unknown>) => ({ ...j, threads: undefined, timings: undefined });
     expect(figures(two)).toEqual(figures(one));
+    // ... the intervals of every figure included: present, and the same bits.
+    for (const key of ['meanDistanceCi95', 'withinHopsFractionCi95', 'effectiveDiameter90Ci95']) {
+      expect(one[key], key).not.toBeNull();
+      expect(two[key], key).toStrictEqual(one[key]);
+    }
+    expect((one.withinHopsFractionCi95 as unknown[]).length).toBe((one.withinHopsFraction as unknown[]).length);
     const other = toJson(await estimateFile(sample, { samples: 300, seed: 6, threads: 2 }));
     expect(other.meanDistance).not.toBe(one.meanDistance);
   });
 
-  it.skipIf(!haveShared())('95% intervals contain the exact mean in about 95% of seeds (facebook_combined)', async () => {
+  it.skipIf(!haveShared())('95% intervals contain the exact figures in about 95% of seeds (facebook_combined)', async () => {
     // One BFS from every node gives each source's figures; a sample is then a choice of sources.
     const file = join(DATASETS, 'facebook_combined.txt.gz');
-    const exact = loadTruth()['facebook_combined.txt.gz'].meanDistance;
+    const truth = loadTruth()['facebook_combined.txt.gz'];
+    const exactMean = truth.meanDistance;
+    const exactWithin = withinFractions(truth.distanceHistogram);
+    const exactDiameter = effectiveDiameter(truth.distanceHistogram)!;
+    expect(exactDiameter).toBeCloseTo(truth.effectiveDiameter90, 4);
     const g = await loadGraph(file);
-    const every = referenceKernel(g.csr)(Uint32Array.from({ length: g.csr.n }, (_, i) => i));
-    const k = 400;
-    let covered = 0;
-    const seeds = 200;
-    for (let seed = 1; seed <= seeds; seed++) {
-      const s = Array.from(sampleSources(g.csr.n, k, seed));
-      const { ci } = meanWithInterval(s.map((i) => every.reached[i]), s.map((i) => every.distanceSum[i]), g.csr.n);
-      if (ci![0] <= exact && exact <= ci![1]) covered++;
-    }
-    console.log(`coverage of the 95% interval, ${k} sources, ${seeds} seeds: ${(covered / seeds).toFixed(3)}`);
-    // Seeds 1..200 are fixed, so this is one deterministic figure (0.950 when written); a 95% interval must land near 95%.
-    expect(covered / seeds).toBeGreaterThanOrEqual(0.93);
-    expect(covered / seeds).toBeLessThanOrEqual(0.97);
+    const n = g.csr.n;
+    const every = referenceKernel(g.csr)(Uint32Array.from({ length: n }, (_, i) => i));
+    const start = new Float64Array(n);
+    for (let i = 1; i < n; i++) start[i] = start[i - 1] + every.eccentricity[i - 1];
+    const draw = (k: number, seed: number) => {
+      const s = Array.from(sampleSources(n, k, seed));
+      const hopCounts: number[] = [];
+      for (const i of s) for (let d = 0; d < every.eccentricity[i]; d++) hopCounts.push(every.hopCounts[start[i] + d]);
+      const reached = s.map((i) => every.reached[i]);
+      return {
+        mean: meanWithInterval(reached, s.map((i) => every.distanceSum[i]), n),
+        hops: hopIntervals({ reached, eccentricity: s.map((i) => every.eccentricity[i]), hopCounts }, n)!,
+      };
+    };
 
-    // The pipeline (pool, batches, merge) gives the interval of the same sources.
+    // The figures checked: the mean, within-h for every h with 0.01 < F(h) < 0.99, the effective diameter.
+    const hs = exactWithin.flatMap((f, h) => (f > 0.01 && f < 0.99 ? [h] : []));
+    const figures = ['mean', ...hs.map((h) => `within ${h}`), 'eff. diameter'];
+    const exact = [exactMean, ...hs.map((h) => exactWithin[h]), exactDiameter];
+    const k = 400;
+    // Seeds 1..2000 in one pass; coverage is reported over the first 200 (the issue's minimum) and over all.
+    // Over 200 seeds a coverage figure has a standard error of 1.5 points, so 93-97% is only +-1.3 of
+    // them: a well-calibrated interval lands outside for one figure in seven. Over 2000 it is 0.5 points.
+    const seeds = 2000;
+    const covered200 = new Array<number>(figures.length).fill(0);
+    const covered = new Array<number>(figures.length).fill(0);
+    for (let seed = 1; seed <= seeds; seed++) {
+      const { mean, hops } = draw(k, seed);
+      const intervals = [mean.ci!, ...hs.map((h) => hops.withinHopsFractionCi95![h] ?? [1, 1]), hops.effectiveDiameterCi95!];
+      intervals.forEach(([low, high], j) => {
+        if (low <= exact[j] && exact[j] <= high) {
+          covered[j]++;
+          if (seed <= 200) covered200[j]++;
+        }
+      });
+    }
+    console.log(
+      `coverage of the 95% intervals, ${k} sources of ${n}, seeds 1..200 / 1..${seeds}:\n` +
+        figures.map((f, j) => `  ${f.padEnd(14)} exact ${exact[j].toFixed(4)}  ${(covered200[j] / 200).toFixed(3)} / ${(covered[j] / seeds).toFixed(3)}`).join('\n'),
+    );
+    // Seeds are fixed, so these are deterministic figures. When written, seeds 1..200 gave mean 0.950,
+    // within 1..6 hops 0.955 0.965 0.975 0.935 0.925 0.940, eff. diameter 0.935; seeds 1..2000: mean 0.947,
+    // within 0.947 0.951 0.950 0.945 0.938 0.945, eff. diameter 0.935. The weakest are the far tail
+    // (within 5 and 6 hops, F = 0.94 and 0.98) and the effective diameter that depends on F(5): a few far-off
+    // sources hold most of the pairs beyond 5 hops, so small samples that miss them look too sure
+    // (src/estimate.ts, hopIntervals; 0.946-0.955 from k = 500 up).
+    expect(covered200[0] / 200, 'mean, seeds 1..200').toBeGreaterThanOrEqual(0.93);
+    expect(covered200[0] / 200, 'mean, seeds 1..200').toBeLessThanOrEqual(0.97);
+    figures.forEach((f, j) => {
+      expect(covered[j] / seeds, `${f}, seeds 1..${seeds}`).toBeGreaterThanOrEqual(0.93);
+      expect(covered[j] / seeds, `${f}, seeds 1..${seeds}`).toBeLessThanOrEqual(0.97);
+    });
+
+    // The pipeline (pool, batches, merge) gives the intervals of the same sources.
     const r = await estimateFile(file, { samples: k, seed: 3, threads: 2 });
-    const s = Array.from(sampleSources(g.csr.n, k, 3));
-    const direct = meanWithInterval(s.map((i) => every.reached[i]), s.map((i) => every.distanceSum[i]), g.csr.n);
-    expect(r.meanDistance).toBeCloseTo(direct.mean!, 12);
-    expect(r.meanDistanceCi95![0]).toBeCloseTo(direct.ci![0], 12);
-    expect(r.meanDistanceCi95![1]).toBeCloseTo(direct.ci![1], 12);
+    const direct = draw(k, 3);
+    expect(r.meanDistance).toBeCloseTo(direct.mean.mean!, 12);
+    expect(r.meanDistanceCi95![0]).toBeCloseTo(direct.mean.ci![0], 12);
+    expect(r.meanDistanceCi95![1]).toBeCloseTo(direct.mean.ci![1], 12);
     expect(r.meanDistanceCi95![1] - r.meanDistanceCi95![0]).toBeLessThan(0.2);
+    expect(r.withinHopsFraction).toEqual(direct.hops.withinHopsFraction);
+    expect(r.withinHopsFractionCi95).toEqual(direct.hops.withinHopsFractionCi95);
+    expect(r.effectiveDiameter90).toBe(direct.hops.effectiveDiameter);
+    expect(r.effectiveDiameter90Ci95).toEqual(direct.hops.effectiveDiameterCi95);
   });
 });
 
