@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { DIRECTED_ALL_SOURCES_LIMIT, DIRECTED_SWEEPS, exactDiameter, type DiameterResult } from '../src/diameter.js';
 import { EdgeBuffer } from '../src/edges.js';
 import { buildCsr, type Csr } from '../src/graph.js';
+import { defaultKernel, kernels } from '../src/kernels/index.js';
 import { loadGraph } from '../src/load.js';
+import { rmatEdges } from '../bench/rmat.js';
 import { mulberry32 } from '../src/random.js';
 import { DATASETS, haveShared, loadTruth, type Truth } from './helpers.js';
 
@@ -208,6 +210,34 @@ describe('random graphs against a BFS from every node', () => {
     const r = exactDiameter(g);
     expectExact(r, bruteDiameter(g));
     expect(r.bfsRuns).toBeLessThan(60);
+  });
+});
+
+describe('R-MAT graphs (the benchmark generator) against every source', () => {
+  /** The graph bench/rmat.ts writes for (scale, seed), built in memory; ids are already 0..2^scale-1. */
+  function rmat(scale: number, seed: number): Csr {
+    const { keys } = rmatEdges(scale, seed);
+    const buffer = new EdgeBuffer();
+    const n = 2 ** scale;
+    for (const key of keys) buffer.push(Math.floor(key / n), key % n);
+    return buildCsr(buffer, n, false).csr;
+  }
+  it('scale 12: the plain BFS from every node', () => {
+    const g = rmat(12, 1);
+    expectExact(exactDiameter(g), bruteDiameter(g));
+  });
+  it('scale 14: the multi-source kernel from every node', () => {
+    const g = rmat(14, 1);
+    const run = kernels[defaultKernel](g);
+    let largest = 0;
+    const batch = 256;
+    for (let first = 0; first < g.n; first += batch) {
+      const sources = Array.from({ length: Math.min(batch, g.n - first) }, (_, i) => first + i);
+      largest = Math.max(largest, run(sources).maxDistance);
+    }
+    const r = exactDiameter(g);
+    expectExact(r, largest);
+    expect(r.bfsRuns).toBeLessThan(100);
   });
 });
 
