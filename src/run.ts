@@ -266,6 +266,9 @@ async function estimateByHyperBall(csr: Csr, threads: number, seed: number, log2
   let maxDistance = histogram.length - 1;
   while (maxDistance > 0 && histogram[maxDistance] <= 0) maxDistance--;
   const means = Array.from(hb.perNodeMeanDistance).filter((x) => Number.isFinite(x));
+  // The JSON's hyperBall object also carries the register groups behind the intervals.
+  const { log2m: usedLog2m, relativeStandardError, iterations, converged, memoryBytes, groups } = hb;
+  const hyperBall = { log2m: usedLog2m, relativeStandardError, iterations, converged, memoryBytes, groups };
   return {
     meanDistance: hb.meanDistance,
     meanDistanceCi95: hb.meanDistanceCi95,
@@ -273,6 +276,7 @@ async function estimateByHyperBall(csr: Csr, threads: number, seed: number, log2
     distanceHistogram: histogram,
     withinHopsFraction,
     effectiveDiameter90: hb.effectiveDiameter90,
+    effectiveDiameter90Ci95: hb.effectiveDiameter90Ci95,
     effectiveDiameter90Integer: distanceQuantile(histogram, 0.9),
     medianDistance: distanceQuantile(histogram, 0.5),
     spid: spid(histogram),
@@ -283,7 +287,7 @@ async function estimateByHyperBall(csr: Csr, threads: number, seed: number, log2
     exact: false,
     arcsScanned: 0,
     arcsRead: 0,
-    hyperBall: { log2m: hb.log2m, relativeStandardError: hb.relativeStandardError, iterations: hb.iterations, converged: hb.converged, memoryBytes: hb.memoryBytes },
+    hyperBall,
   };
 }
 
