@@ -20,12 +20,12 @@ export interface Estimate {
   withinHopsFraction: number[];
   /**
    * Element h = 95% interval [low, high] for withinHopsFraction[h] from the variation between sources
-   * (zero width when exact); null when there is no interval (fewer than 2 sources). Absent with HyperBall.
+   * (zero width when exact); null when there is no interval (fewer than 2 sources). Absent with HyperBall (not computed from its groups yet).
    */
   withinHopsFractionCi95?: [number, number][] | null;
   /** 90-percentile effective diameter, linearly interpolated between hop counts (SNAP). */
   effectiveDiameter90: number | null;
-  /** 95% interval for effectiveDiameter90, as withinHopsFractionCi95. Absent with HyperBall. */
+  /** 95% interval for effectiveDiameter90, as withinHopsFractionCi95; with HyperBall, from its register groups. */
   effectiveDiameter90Ci95?: [number, number] | null;
   /** The integer 90th percentile: smallest d with at least 90% of the pairs within d hops. */
   effectiveDiameter90Integer: number | null;
@@ -45,7 +45,7 @@ export interface Estimate {
   /** Adjacency entries the kernel actually read (work, depends on batching: a timing figure). */
   arcsRead: number;
   /** Set when the figures come from HyperBall (--method hyperball) rather than BFS. */
-  hyperBall?: { log2m: number; relativeStandardError: number; iterations: number; converged: boolean; memoryBytes: number };
+  hyperBall?: { log2m: number; relativeStandardError: number; iterations: number; converged: boolean; memoryBytes: number; groups: number };
 }
 
 /** Sums histograms of different lengths element by element. */

@@ -38,7 +38,7 @@ export function formatSummary(r: EstimateResult): string {
       `  method                  HyperBall: 2^${r.hyperBall.log2m} registers per counter (${(100 * r.hyperBall.relativeStandardError).toFixed(1)}% error each), ${r.hyperBall.iterations} hops; figures are estimates over every node`,
     );
   if (r.population !== 'all nodes') lines.push(`  population              pairs within the ${r.population}: ${int(r.populationNodes)} of ${int(r.nodes)} nodes`);
-  lines.push(`  mean distance           ${fixed(r.meanDistance)} (${interval(r)}${r.hyperBall ? ', conservative: from the counters\' stated error' : ''})`);
+  lines.push(`  mean distance           ${fixed(r.meanDistance)} (${interval(r)}${r.hyperBall ? `, from the spread of ${r.hyperBall.groups} register groups` : ''})`);
   lines.push(`  degrees of separation   ${fixed(r.degreesOfSeparation)} (mean distance - 1)`);
   const edCi = !r.exact && r.effectiveDiameter90Ci95 ? `95% CI ${fixed(r.effectiveDiameter90Ci95[0])} to ${fixed(r.effectiveDiameter90Ci95[1])}; ` : '';
   lines.push(`  effective diameter 90%  ${fixed(r.effectiveDiameter90)} (${edCi}interpolated; integer ${r.effectiveDiameter90Integer ?? 'n/a'})`);
