@@ -110,10 +110,11 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
         const tokenStart = pos;
         let tokenEnd = pos;
         while (pos < end && c !== LF && c !== CR && (whitespace ? c !== SPACE && c !== TAB : c !== delimiter)) {
-          if (c === SPACE || c === TAB) {
-            // inside a delimited field: kept unless trailing (csv-parse trims the ends only)
-          } else if (c <= 32 || c >= 127 || c === 34) return stopAt(lineStart);
-          else tokenEnd = pos + 1;
+          // Blanks inside a delimited field are kept unless trailing (csv-parse trims the ends only).
+          if (c !== SPACE && c !== TAB) {
+            if (c < 33 || c > 126 || c === 34) return stopAt(lineStart);
+            tokenEnd = pos + 1;
+          }
           c = bytes[++pos];
         }
         if (tokenEnd === tokenStart) return stopAt(lineStart);

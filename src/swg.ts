@@ -407,7 +407,8 @@ function decodeStringIds(raw: Uint8Array, n: number, fail: (reason: string) => n
     const to = raw.indexOf(LF, from);
     const expected = table.size;
     if (expected === n) fail(`corrupt .swg file (more than ${n} ids)`);
-    if (table.internBytes(raw, from, to) !== expected) fail(`corrupt .swg file (node id ${JSON.stringify(table.token(table.internBytes(raw, from, to)))} appears twice)`);
+    const index = table.internBytes(raw, from, to);
+    if (index !== expected) fail(`corrupt .swg file (node id ${JSON.stringify(table.token(index))} appears twice)`);
     from = to + 1;
   }
   if (table.size !== n) fail(`corrupt .swg file (${table.size} ids for ${n} nodes)`);

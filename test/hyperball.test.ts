@@ -303,8 +303,6 @@ describe.skipIf(!shared)('HyperBall on the small graphs of ../shared/datasets', 
  */
 function crossCheck(title: string, log2m: number | undefined, expectedLog2m: number, allowedMisses: number, slack: number): void {
   describe.skipIf(!shared)(title, () => {
-    const LOG2M = expectedLog2m;
-    const ALLOWED_95_MISSES = allowedMisses;
     const truth: Record<string, Truth> = shared ? loadTruth() : {};
     const cases = Object.keys(truth).flatMap((name) => [
       { name, directed: false, exact: truth[name].meanDistance },
@@ -328,7 +326,7 @@ function crossCheck(title: string, log2m: number | undefined, expectedLog2m: num
       const hb = await estimateFile(file, { method: 'hyperball', log2m, seed: 1, threads: 2, directed, diameterBudgetSeconds: 0 });
       const bfs = await estimateFile(file, { samples: 500, seed: 1, threads: 2, directed, diameterBudgetSeconds: 0 });
       const label = `${name}${directed ? ' (directed)' : ''}`;
-      expect(hb.hyperBall?.log2m).toBe(LOG2M);
+      expect(hb.hyperBall?.log2m).toBe(expectedLog2m);
       expect(hb.meanDistanceCi95, `${label}: HyperBall interval`).not.toBeNull();
       expect(bfs.meanDistanceCi95, `${label}: BFS interval`).not.toBeNull();
       const [low, high] = hb.meanDistanceCi95!;
@@ -352,9 +350,9 @@ function crossCheck(title: string, log2m: number | undefined, expectedLog2m: num
       );
     });
 
-    it(`at most ${ALLOWED_95_MISSES} cases off at the 95% level (exact outside HyperBall's interval, or the two intervals apart)`, () => {
+    it(`at most ${allowedMisses} cases off at the 95% level (exact outside HyperBall's interval, or the two intervals apart)`, () => {
       expect(done, 'every case ran').toBe(cases.length);
-      expect(misses.length, `outside: ${misses.join(', ')}`).toBeLessThanOrEqual(ALLOWED_95_MISSES);
+      expect(misses.length, `outside: ${misses.join(', ')}`).toBeLessThanOrEqual(allowedMisses);
     });
   });
 }
