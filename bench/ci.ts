@@ -9,9 +9,9 @@
  *   node dist/bench/ci.js [--scale 16] [--samples 256]
  */
 import { parseArgs } from 'node:util';
-import { loadGraph } from '../src/load.js';
-import { kernelNames } from '../src/kernels/index.js';
-import { sampleSources } from '../src/random.js';
+import { loadGraph } from '../src/io/load.js';
+import { kernelNames } from '../src/algorithms/kernels/index.js';
+import { sampleSources } from '../src/stats/random.js';
 import { ensureRmat, projectRoot } from './graphs.js';
 import { formatKernelTable, timeKernels } from './kernel-timing.js';
 import { machineInfo, positiveInt, writeResult } from './machine.js';

@@ -56,7 +56,7 @@ interface Run {
 }
 
 function runCli(root: string, file: string, method: Method, threads: number, samples: number, kernel?: string, registers?: number): Promise<Run> {
-  const cli = join(root, 'dist/src/cli.js');
+  const cli = join(root, 'dist/src/app/cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npm run build'`);
   const args = [cli, 'estimate', file, '--json', '--quiet', '--threads', String(threads)];
   if (method === 'hyperball') {

@@ -19,8 +19,8 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runHyperBall, studentT975 } from '../src/hyperball.js';
-import { loadGraph } from '../src/load.js';
+import { runHyperBall, studentT975 } from '../src/algorithms/hyperball/index.js';
+import { loadGraph } from '../src/io/load.js';
 import { projectRoot } from './graphs.js';
 import { cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
 

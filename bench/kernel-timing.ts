@@ -4,9 +4,9 @@
  * and by the CI guard (bench/ci.ts): ratios within one run are what count on a
  * shared machine.
  */
-import type { Csr } from '../src/graph.js';
-import { kernels } from '../src/kernels/index.js';
-import type { BatchResult } from '../src/kernels/types.js';
+import type { Csr } from '../src/graph/csr.js';
+import { kernels } from '../src/algorithms/kernels/index.js';
+import type { BatchResult } from '../src/algorithms/kernels/types.js';
 
 export interface KernelTiming {
   kernel: string;

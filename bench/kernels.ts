@@ -14,9 +14,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadGraph } from '../src/load.js';
-import { defaultKernel, kernelNames } from '../src/kernels/index.js';
-import { sampleSources } from '../src/random.js';
+import { loadGraph } from '../src/io/load.js';
+import { defaultKernel, kernelNames } from '../src/algorithms/kernels/index.js';
+import { sampleSources } from '../src/stats/random.js';
 import { ensureRmat, projectRoot } from './graphs.js';
 import { formatKernelTable, timeKernels, type KernelTiming } from './kernel-timing.js';
 import { machineInfo, positiveInt, writeResult } from './machine.js';
@@ -49,7 +49,7 @@ async function benchGraph(label: string, file: string, samples: number): Promise
 function threadScaling(root: string, file: string, samples: number): ScalingRun[] {
   const runs: ScalingRun[] = [];
   for (let threads = 1; threads <= availableParallelism(); threads++) {
-    const r = spawnSync(process.execPath, [join(root, 'dist/src/cli.js'), 'estimate', file, '--json', '--quiet', '--samples', String(samples), '--threads', String(threads)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, [join(root, 'dist/src/app/cli.js'), 'estimate', file, '--json', '--quiet', '--samples', String(samples), '--threads', String(threads)], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`estimate at ${threads} threads failed: ${r.stderr}`);
     const j = JSON.parse(r.stdout);
     runs.push({ threads, bfsSeconds: j.timings.estimateSeconds, arcsPerSecond: j.timings.arcsPerSecond, peakRssBytes: j.timings.peakRssBytes, speedup: 0 });

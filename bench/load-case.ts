@@ -11,8 +11,8 @@
  * The modules are imported before the clock starts.
  */
 import { readFileSync } from 'node:fs';
-import { loadGraph } from '../src/load.js';
-import { readSwg } from '../src/swg.js';
+import { loadGraph } from '../src/io/load.js';
+import { readSwg } from '../src/io/swg.js';
 
 export interface CaseSpec {
   kind: 'text' | 'swg' | 'readFileSync' | 'readFileSync+touch';

@@ -235,7 +235,7 @@ interface Options {
 }
 
 async function runSmallworld(root: string, file: string, o: Options): Promise<Outcome & { status: 'ok' }> {
-  const cli = join(root, 'dist/src/cli.js');
+  const cli = join(root, 'dist/src/app/cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npx tsc -p .'`);
   const args = [cli, 'estimate', file, '--json', '--quiet', '--samples', String(o.samples), '--seed', String(o.seed), '--threads', String(o.threads)];
   if (o.kernel) args.push('--kernel', o.kernel);

@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { mulberry32 } from '../src/random.js';
+import { mulberry32 } from '../src/stats/random.js';
 
 export const SAMPLE = { nodes: 20_000, edgesPerNode: 4, triadProbability: 0.6, seed: 20111121 };
 

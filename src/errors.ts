@@ -20,7 +20,6 @@ export class UsageError extends Error {
 }
 
 export function errorLine(err: unknown): string {
-  if (err instanceof InputError || err instanceof UsageError) return `smallworld: ${err.message}`;
   if (err instanceof Error) return `smallworld: ${err.message}`;
   return `smallworld: ${String(err)}`;
 }

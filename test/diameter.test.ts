@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { DIRECTED_ALL_SOURCES_LIMIT, DIRECTED_SWEEPS, exactDiameter, type DiameterResult } from '../src/diameter.js';
-import { EdgeBuffer } from '../src/edges.js';
-import { buildCsr, type Csr } from '../src/graph.js';
-import { defaultKernel, kernels } from '../src/kernels/index.js';
-import { loadGraph } from '../src/load.js';
-import { rmatEdges } from '../bench/rmat.js';
-import { mulberry32 } from '../src/random.js';
+import { DIRECTED_ALL_SOURCES_LIMIT, DIRECTED_SWEEPS, exactDiameter, type DiameterResult } from '../src/algorithms/diameter.js';
+import { EdgeBuffer } from '../src/graph/edges.js';
+import { buildCsr, type Csr } from '../src/graph/csr.js';
+import { defaultKernel, kernels } from '../src/algorithms/kernels/index.js';
+import { loadGraph } from '../src/io/load.js';
+import { rmatEdges } from '../src/graph/rmat.js';
+import { mulberry32 } from '../src/stats/random.js';
 import { DATASETS, haveShared, loadTruth, type Truth } from './helpers.js';
 
 function graph(n: number, edges: Array<[number, number]>, directed = false): Csr {

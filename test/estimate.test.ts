@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { distanceQuantile, effectiveDiameter, hopIntervals, meanWithInterval, mergeHistograms, perPersonPercentiles, spid } from '../src/estimate.js';
-import { referenceKernel } from '../src/kernels/reference.js';
-import { loadGraph } from '../src/load.js';
-import { sampleSources } from '../src/random.js';
-import { toJson } from '../src/report.js';
-import { estimateFile } from '../src/run.js';
+import { distanceQuantile, effectiveDiameter, mergeHistograms, perPersonPercentiles, spid } from '../src/stats/distribution.js';
+import { hopIntervals, meanWithInterval } from '../src/stats/intervals.js';
+import { referenceKernel } from '../src/algorithms/kernels/reference.js';
+import { loadGraph } from '../src/io/load.js';
+import { sampleSources } from '../src/stats/random.js';
+import { toJson } from '../src/app/report.js';
+import { estimateFile } from '../src/app/run.js';
 import { DATASETS, haveShared, loadTruth, ROOT, runCli } from './helpers.js';
 
 describe('pieces of the estimator', () => {

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/load.js';
-import { mulberry32 } from '../src/random.js';
+import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/io/load.js';
+import { mulberry32 } from '../src/stats/random.js';
 import { DATASETS, haveShared, tempFile } from './helpers.js';
 
 function fingerprint(g: LoadedGraph) {

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATASETS = resolve(ROOT, '../shared/datasets');
-export const CLI = join(ROOT, 'dist/src/cli.js');
+export const CLI = join(ROOT, 'dist/src/app/cli.js');
 
 /**
  * True when ../shared/datasets is here. In CI (CI=true) its absence is a failure;

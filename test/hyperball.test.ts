@@ -8,8 +8,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EdgeBuffer } from '../src/edges.js';
-import { buildCsr, type Csr } from '../src/graph.js';
+import { EdgeBuffer } from '../src/graph/edges.js';
+import { buildCsr, type Csr } from '../src/graph/csr.js';
 import {
   counterAndGroupSizes,
   counterSize,
@@ -21,10 +21,10 @@ import {
   relativeStandardError,
   runHyperBall,
   studentT975,
-} from '../src/hyperball.js';
-import { loadGraph } from '../src/load.js';
-import { mulberry32 } from '../src/random.js';
-import { estimateFile } from '../src/run.js';
+} from '../src/algorithms/hyperball/index.js';
+import { loadGraph } from '../src/io/load.js';
+import { mulberry32 } from '../src/stats/random.js';
+import { estimateFile } from '../src/app/run.js';
 import { DATASETS, haveShared, loadTruth, type Truth } from './helpers.js';
 
 const shared = haveShared();

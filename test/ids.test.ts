@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IdTable } from '../src/ids.js';
-import { mulberry32 } from '../src/random.js';
+import { IdTable } from '../src/graph/id-table.js';
+import { mulberry32 } from '../src/stats/random.js';
 
 describe('IdTable', () => {
   it('agrees with a Map on random tokens, first-appearance order', () => {

@@ -9,11 +9,11 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EdgeBuffer } from '../src/edges.js';
-import { buildCsr, type Csr } from '../src/graph.js';
-import { defaultKernel, kernelNames, kernels, type BatchResult } from '../src/kernels/index.js';
-import { loadGraph } from '../src/load.js';
-import { mulberry32, sampleSources } from '../src/random.js';
+import { EdgeBuffer } from '../src/graph/edges.js';
+import { buildCsr, type Csr } from '../src/graph/csr.js';
+import { defaultKernel, kernelNames, kernels, type BatchResult } from '../src/algorithms/kernels/index.js';
+import { loadGraph } from '../src/io/load.js';
+import { mulberry32, sampleSources } from '../src/stats/random.js';
 import { DATASETS, haveShared } from './helpers.js';
 
 type Pair = [number, number];

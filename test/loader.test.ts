@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../src/errors.js';
-import { loadGraph, type LoadedGraph } from '../src/load.js';
+import { loadGraph, type LoadedGraph } from '../src/io/load.js';
 import { ROOT, runCli, tempFile } from './helpers.js';
 
 /** The graph as a sorted list of "token-token" arcs, so two loads can be compared by value. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EdgeBuffer } from '../src/edges.js';
-import { buildCsr } from '../src/graph.js';
-import { canonicalNumber, IdCollector } from '../src/nodeids.js';
-import { mulberry32 } from '../src/random.js';
+import { EdgeBuffer } from '../src/graph/edges.js';
+import { buildCsr } from '../src/graph/csr.js';
+import { canonicalNumber, IdCollector } from '../src/graph/node-ids.js';
+import { mulberry32 } from '../src/stats/random.js';
 
 function collect(tokens: Array<[string, string]>) {
   const edges = new EdgeBuffer();

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadGraph, type LoadedGraph } from '../src/load.js';
-import { shortestPath } from '../src/path.js';
-import { mulberry32 } from '../src/random.js';
+import { loadGraph, type LoadedGraph } from '../src/io/load.js';
+import { shortestPath } from '../src/algorithms/path.js';
+import { mulberry32 } from '../src/stats/random.js';
 import { DATASETS, haveShared, ROOT, runCli, tempFile } from './helpers.js';
 
 /** Distances from `from` to every node by a plain BFS. */

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
-import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/load.js';
-import { NumericIds } from '../src/nodeids.js';
-import { isSwg, readSwg, SWG_HEADER_BYTES, SWG_VERSION, writeSwg } from '../src/swg.js';
+import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/io/load.js';
+import { NumericIds } from '../src/graph/node-ids.js';
+import { isSwg, readSwg, SWG_HEADER_BYTES, SWG_VERSION, writeSwg } from '../src/io/swg.js';
 import { DATASETS, tempFile } from './helpers.js';
 
 const outDir = mkdtempSync(join(tmpdir(), 'smallworld-swg-'));

@@ -4,8 +4,8 @@
  * the range's ball-size sum and changed-node count travel back.
  */
 import { workerData } from 'node:worker_threads';
-import { csrFromShared, type SharedCsr } from '../src/graph.js';
-import { updateRange, type HyperBallState, type HyperBallTask, type RangeResult } from '../src/hyperball.js';
+import { csrFromShared, type SharedCsr } from '../src/graph/csr.js';
+import { updateRange, type HyperBallState, type HyperBallTask, type RangeResult } from '../src/algorithms/hyperball/index.js';
 
 const { graph, state } = workerData as { graph: SharedCsr; state: HyperBallState };
 const csr = csrFromShared(graph);

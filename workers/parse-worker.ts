@@ -3,7 +3,7 @@
  * held in a SharedArrayBuffer (no copy in) and moves its pairs back (no copy out).
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { scanRange, type ScanParams, type ScanResult } from '../src/scan.js';
+import { scanRange, type ScanParams, type ScanResult } from '../src/io/scan.js';
 
 export interface ScanTask {
   block: SharedArrayBuffer;

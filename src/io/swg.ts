@@ -47,12 +47,12 @@
  */
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { InputError, describeFsError } from './errors.js';
-import type { EdgeListFormat } from './format.js';
-import type { Csr } from './graph.js';
-import { IdTable } from './ids.js';
-import type { LoadedGraph, LoadStats } from './load.js';
-import { NumericIds, StringIds, type NodeIds } from './nodeids.js';
+import { InputError, describeFsError } from '../errors.js';
+import type { EdgeListFormat } from './sniff.js';
+import type { Csr } from '../graph/csr.js';
+import { IdTable } from '../graph/id-table.js';
+import type { LoadedGraph, LoadStats } from './loaded-graph.js';
+import { NumericIds, StringIds, type NodeIds } from '../graph/node-ids.js';
 import { crc32 } from 'node:zlib';
 
 export const SWG_MAGIC = new TextEncoder().encode('SMALLWLD');

@@ -1,4 +1,4 @@
-import type { Csr } from '../graph.js';
+import type { Csr } from '../../graph/csr.js';
 
 /**
  * What one batch of BFS sources yields: small, whatever the graph size.

@@ -34,7 +34,7 @@
  *
  * Scratch per worker: 12 * wordsPerNode bytes per node plus two node lists.
  */
-import type { Csr } from '../graph.js';
+import type { Csr } from '../../graph/csr.js';
 import type { BatchResult, KernelFactory } from './types.js';
 
 /**

@@ -17,7 +17,7 @@
  * is one bit per node (n / 8 bytes, which stays in cache far longer than the
  * reference's 4-byte distances).
  */
-import type { Csr } from '../graph.js';
+import type { Csr } from '../../graph/csr.js';
 import type { BatchResult, KernelFactory } from './types.js';
 
 /** gapbs defaults. */

@@ -2,7 +2,7 @@
  * The reference kernel: one plain top-down BFS per source with a FIFO queue.
  * Kept simple on purpose: every faster kernel is tested against it.
  */
-import type { Csr } from '../graph.js';
+import type { Csr } from '../../graph/csr.js';
 import type { BatchResult, KernelFactory } from './types.js';
 
 export const referenceKernel: KernelFactory = (csr: Csr) => {

@@ -3,19 +3,21 @@
  * The graph goes to each worker once through workerData (a SharedArrayBuffer is
  * shared, never copied); each task carries only a batch of source ids.
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
-import { shareCsr, type Csr } from './graph.js';
-import type { BatchResult } from './kernels/types.js';
+import type { Piscina } from 'piscina';
+import { createPool } from './pool.js';
+import { shareCsr, type Csr } from '../graph/csr.js';
+import type { BatchResult } from '../algorithms/kernels/types.js';
 
-/** A built worker file: beside dist/src when running built code, or in dist/ when tests run the sources. */
-export function builtWorker(name: string): string {
-  const here = fileURLToPath(import.meta.url);
-  const built = here.endsWith('.ts') ? resolve(dirname(here), '../dist/workers', name) : resolve(dirname(here), '../workers', name);
-  if (!existsSync(built)) throw new Error(`worker ${built} is missing: run 'npm run build'`);
-  return built;
+/** One task for workers/bfs-worker.ts. */
+export interface BfsTask {
+  kernel: string;
+  sourceNodes: Uint32Array;
+  /**
+   * Keep the per-source hop counts (default true). False when every node is a
+   * source: the intervals are then zero-width without them, and n sources'
+   * counts would cost ~8 bytes times n times the eccentricity on the main thread.
+   */
+  keepHopCounts?: boolean;
 }
 
 export interface RunOptions {
@@ -23,7 +25,7 @@ export interface RunOptions {
   /** Sources per task. */
   batchSize: number;
   /** Keep each source's hop counts (default true; false for runs over every node: see workers/bfs-worker.ts). */
-  hopCounts?: boolean;
+  keepHopCounts?: boolean;
   /** Called after each finished batch with the number of sources done so far. */
   onProgress?: (sourcesDone: number) => void;
 }
@@ -35,24 +37,17 @@ export class BfsPool {
 
   constructor(csr: Csr, readonly threads: number) {
     this.nodes = csr.n;
-    this.pool = new Piscina({
-      filename: builtWorker('bfs-worker.js'),
-      minThreads: threads,
-      maxThreads: threads,
-      // Each worker holds O(n) scratch per kernel; keep them alive for the whole run.
-      idleTimeout: 60_000,
-      workerData: { graph: shareCsr(csr) },
-    });
+    this.pool = createPool('bfs-worker.js', { threads, workerData: { graph: shareCsr(csr) } });
   }
 
   /** Runs all sources in batches; results come back in batch order whatever thread ran them. */
-  async run(sources: Uint32Array, opts: RunOptions): Promise<BatchResult[]> {
+  async run(sourceNodes: Uint32Array, opts: RunOptions): Promise<BatchResult[]> {
     const batches: Promise<BatchResult>[] = [];
     let done = 0;
-    for (let start = 0; start < sources.length; start += opts.batchSize) {
-      const batch = sources.slice(start, start + opts.batchSize);
+    for (let start = 0; start < sourceNodes.length; start += opts.batchSize) {
+      const batch = sourceNodes.slice(start, start + opts.batchSize);
       batches.push(
-        this.pool.run({ kernel: opts.kernel, sources: batch, hopCounts: opts.hopCounts ?? true }).then((r: BatchResult) => {
+        this.pool.run({ kernel: opts.kernel, sourceNodes: batch, keepHopCounts: opts.keepHopCounts ?? true } satisfies BfsTask).then((r: BatchResult) => {
           done += batch.length;
           opts.onProgress?.(done);
           return r;
@@ -74,11 +69,11 @@ export class BfsPool {
  * 1000 sources: 16 batches of 64 with 32 lanes); otherwise batches shrink so
  * that all threads stay busy (16 threads and 1000 sources: 63 batches of 16).
  */
-export function chooseBatchSize(sources: number, threads: number, lanes = 1): number {
+export function chooseBatchSize(sourceCount: number, threads: number, lanes = 1): number {
   const unit = Math.max(lanes, 32);
   const perThread = 4;
-  const fits = Math.floor(sources / (threads * perThread * unit));
+  const fits = Math.floor(sourceCount / (threads * perThread * unit));
   if (fits >= 2) return 2 * unit;
   if (fits >= 1) return unit;
-  return Math.max(1, Math.ceil(sources / (threads * perThread)));
+  return Math.max(1, Math.ceil(sourceCount / (threads * perThread)));
 }

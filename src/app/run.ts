@@ -3,20 +3,21 @@
  * CSR, BFS from sampled sources, merge. This is what the CLI calls per file.
  */
 import { availableParallelism } from 'node:os';
-import { UsageError } from './errors.js';
-import { distanceQuantile, perPersonPercentiles, spid, summarize, type Estimate } from './estimate.js';
-import type { FormatOptions, EdgeListFormat } from './format.js';
-import { exactDiameter, type DiameterResult } from './diameter.js';
-import { largestComponent } from './components.js';
-import { csrBytes, type Csr } from './graph.js';
-import { DEFAULT_LOG2M, MIN_LOG2M, runHyperBall } from './hyperball.js';
-import { defaultKernel, kernelLanes, kernels } from './kernels/index.js';
-import { loadGraph, type LoadedGraph, type LoadStats } from './load.js';
-import { referenceKernel } from './kernels/reference.js';
-import { BfsPool, chooseBatchSize } from './pool.js';
+import { UsageError } from '../errors.js';
+import { summarize, type Estimate } from '../stats/estimate.js';
+import { estimateFromHyperBall } from '../stats/from-hyperball.js';
+import type { FormatOptions, EdgeListFormat } from '../io/sniff.js';
+import { exactDiameter, type DiameterResult } from '../algorithms/diameter.js';
+import { largestComponent } from '../graph/components.js';
+import { csrBytes, type Csr } from '../graph/csr.js';
+import { DEFAULT_LOG2M, MIN_LOG2M, runHyperBall } from '../algorithms/hyperball/index.js';
+import { defaultKernel, kernelLanes, kernels } from '../algorithms/kernels/index.js';
+import { loadGraph, type LoadedGraph, type LoadStats } from '../io/load.js';
+import { referenceKernel } from '../algorithms/kernels/reference.js';
+import { BfsPool, chooseBatchSize } from '../parallel/bfs-pool.js';
 import { createProgress, type Progress } from './progress.js';
-import type { BatchResult } from './kernels/types.js';
-import { sampleSources } from './random.js';
+import type { BatchResult } from '../algorithms/kernels/types.js';
+import { sampleSources } from '../stats/random.js';
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_SAMPLES = 1000;
@@ -198,7 +199,7 @@ async function sampleOnce(pool: BfsPool, members: Uint32Array | null, samples: n
       batchSize: chooseBatchSize(sources.length, pool.threads, kernelLanes[kernel] ?? 1),
       // Every node a source (--exact): the intervals have zero width without per-source hop counts,
       // which would cost 8 bytes per source per hop level here (a 2.4M-node graph: ~200 MB).
-      hopCounts: sources.length < n,
+      keepHopCounts: sources.length < n,
       onProgress: (done) => progress.update(done),
     });
     return summarize(batches, n);
@@ -228,7 +229,7 @@ async function sampleToPrecision(pool: BfsPool, members: Uint32Array | null, see
         ...(await pool.run(sources, {
           kernel,
           batchSize: chooseBatchSize(sources.length, pool.threads, kernelLanes[kernel] ?? 1),
-          hopCounts: !complete, // as in sampleOnce: not needed once every node is a source
+          keepHopCounts: !complete, // as in sampleOnce: not needed once every node is a source
           onProgress: (done) => progress.update(taken + done),
         })),
       );
@@ -259,36 +260,7 @@ async function estimateByHyperBall(csr: Csr, threads: number, seed: number, log2
   } finally {
     progress.stop();
   }
-  const histogram = hb.distanceHistogram;
-  const pairs = histogram.reduce((a, b) => a + b, 0);
-  let cumulative = 0;
-  const withinHopsFraction = histogram.map((h, d) => (d === 0 ? 0 : (cumulative += h) / pairs));
-  let maxDistance = histogram.length - 1;
-  while (maxDistance > 0 && histogram[maxDistance] <= 0) maxDistance--;
-  const means = Array.from(hb.perNodeMeanDistance).filter((x) => Number.isFinite(x));
-  // The JSON's hyperBall object also carries the register groups behind the intervals.
-  const { log2m: usedLog2m, relativeStandardError, iterations, converged, memoryBytes, groups } = hb;
-  const hyperBall = { log2m: usedLog2m, relativeStandardError, iterations, converged, memoryBytes, groups };
-  return {
-    meanDistance: hb.meanDistance,
-    meanDistanceCi95: hb.meanDistanceCi95,
-    degreesOfSeparation: hb.meanDistance === null ? null : hb.meanDistance - 1,
-    distanceHistogram: histogram,
-    withinHopsFraction,
-    effectiveDiameter90: hb.effectiveDiameter90,
-    effectiveDiameter90Ci95: hb.effectiveDiameter90Ci95,
-    effectiveDiameter90Integer: distanceQuantile(histogram, 0.9),
-    medianDistance: distanceQuantile(histogram, 0.5),
-    spid: spid(histogram),
-    perPersonMeanDistance: perPersonPercentiles(means.map(() => 1), means),
-    maxDistanceSeen: maxDistance,
-    reachablePairFraction: csr.n > 1 ? hb.reachablePairs / (csr.n * (csr.n - 1)) : 0,
-    sources: csr.n,
-    exact: false,
-    arcsScanned: 0,
-    arcsRead: 0,
-    hyperBall,
-  };
+  return estimateFromHyperBall(hb, csr.n);
 }
 
 export interface PersonFigures {

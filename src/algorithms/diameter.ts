@@ -46,8 +46,8 @@
  * bfsRuns counts full BFS traversals; the component-finding sweep of step 1
  * counts as one, whatever the number of components.
  */
-import type { Csr } from './graph.js';
-import { mulberry32 } from './random.js';
+import type { Csr } from '../graph/csr.js';
+import { mulberry32 } from '../stats/random.js';
 
 export interface DiameterOptions {
   /** Stop after this many seconds (checked between BFS runs) and return bounds only. */

@@ -11,14 +11,17 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { parse, CsvError, type Options as CsvOptions } from 'csv-parse';
-import { describeFsError, InputError, UsageError } from './errors.js';
+import { describeFsError, InputError, UsageError } from '../errors.js';
 import { isSwg, readSwg } from './swg.js';
-import { EdgeBuffer } from './edges.js';
-import { detectFormat, type EdgeListFormat, type FormatOptions } from './format.js';
-import { buildCsr, type Csr } from './graph.js';
+import { EdgeBuffer } from '../graph/edges.js';
+import { detectFormat, type EdgeListFormat, type FormatOptions } from './sniff.js';
+import { buildCsr } from '../graph/csr.js';
 import { scanStream, type FastResult } from './fastload.js';
-import { IdCollector, type NodeIds } from './nodeids.js';
+import { IdCollector } from '../graph/node-ids.js';
+import type { LoadedGraph } from './loaded-graph.js';
 import { availableParallelism } from 'node:os';
+
+export type { LoadedGraph, LoadStats } from './loaded-graph.js';
 
 export interface LoadOptions extends FormatOptions {
   directed?: boolean;
@@ -32,34 +35,7 @@ export interface LoadOptions extends FormatOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
-export interface LoadStats {
-  /** Lines in the text, comments and blanks included. */
-  lines: number;
-  /** Lines that held an edge (header and comments excluded). */
-  edgeLines: number;
-  nodes: number;
-  /** Distinct edges kept (undirected pairs, or arcs when directed). */
-  edges: number;
-  selfLoops: number;
-  duplicates: number;
-  /** Malformed lines skipped (only with skipBadLines; otherwise the first one stops the load). */
-  badLines: number;
-  /** The first few skipped lines: line number and what was wrong. */
-  badLineExamples: Array<{ line: number; reason: string }>;
-}
-
 const BAD_LINE_EXAMPLES = 5;
-
-export interface LoadedGraph {
-  file: string;
-  csr: Csr;
-  ids: NodeIds;
-  format: EdgeListFormat;
-  compressed: boolean;
-  stats: LoadStats;
-  /** Lines read by the byte scanner (the rest, if any, by csv-parse); absent for .swg files. */
-  scannerLines?: number;
-}
 
 const SNIFF_BYTES = 64 * 1024;
 

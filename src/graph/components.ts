@@ -3,7 +3,7 @@
  * undirected graph, the weakly connected components of a directed one (a
  * directed CSR stores out-arcs only, and union-find needs no in-arcs).
  */
-import type { Csr } from './graph.js';
+import type { Csr } from './csr.js';
 
 /** The members of the largest (weakly) connected component, ascending; ties go to the one with the smallest node. */
 export function largestComponent(csr: Csr): Uint32Array {

@@ -5,8 +5,8 @@
  */
 import ngraphPath from 'ngraph.path';
 import type { Graph } from 'ngraph.graph';
-import { UsageError } from './errors.js';
-import type { LoadedGraph } from './load.js';
+import { UsageError } from '../errors.js';
+import type { LoadedGraph } from '../io/load.js';
 import { ngraphView } from './ngraph-view.js';
 
 /** The tokens along a shortest path from `from` to `to`, both included; null when `to` cannot be reached. */

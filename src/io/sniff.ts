@@ -2,7 +2,7 @@
  * Format detection for edge lists: delimiter, header row and which columns hold
  * the two endpoints, decided from the first lines of the (decompressed) text.
  */
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 export type Delimiter = ',' | ';' | '\t' | 'whitespace';
 
@@ -94,8 +94,4 @@ export function detectFormat(sample: string, opts: FormatOptions = {}): EdgeList
   const targetIndex = resolve(opts.targetColumn, 1, 'target');
   if (sourceIndex === targetIndex) throw new UsageError('source and target columns are the same column');
   return { delimiter, header: header ?? false, headerFields, sourceIndex, targetIndex };
-}
-
-export function describeDelimiter(d: Delimiter): string {
-  return d === '\t' ? 'tab' : d === ',' ? 'comma' : d === ';' ? 'semicolon' : 'spaces/tabs';
 }

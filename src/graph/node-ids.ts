@@ -15,7 +15,7 @@
  * fast scanner) goes through here, so they build identical graphs.
  */
 import type { EdgeBuffer } from './edges.js';
-import { IdTable } from './ids.js';
+import { IdTable } from './id-table.js';
 
 export const MAX_NUMERIC = 0xfffffffe;
 
@@ -89,10 +89,6 @@ export class IdCollector {
   maxValue = -1;
 
   constructor(private readonly edges: EdgeBuffer) {}
-
-  get numeric(): boolean {
-    return this.strings === null;
-  }
 
   /** Stores the edge (a, b) in the buffer as raw values. */
   addEdge(a: string, b: string): void {

@@ -5,7 +5,7 @@
  * edge). Node objects are made only for the nodes a search touches, and reused,
  * since ngraph.path compares them by identity.
  */
-import type { Csr } from './graph.js';
+import type { Csr } from '../graph/csr.js';
 
 export interface ViewNode {
   id: number;

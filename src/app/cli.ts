@@ -5,13 +5,13 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { errorLine, InputError } from './errors.js';
-import type { Delimiter } from './format.js';
-import { kernelNames } from './kernels/index.js';
-import { loadGraph } from './load.js';
+import { errorLine, InputError } from '../errors.js';
+import type { Delimiter } from '../io/sniff.js';
+import { kernelNames } from '../algorithms/kernels/index.js';
+import { loadGraph } from '../io/load.js';
 import { createProgress } from './progress.js';
-import { writeSwg } from './swg.js';
-import { shortestPath } from './path.js';
+import { writeSwg } from '../io/swg.js';
+import { shortestPath } from '../algorithms/path.js';
 import { formatSummary, formatTable, toJson } from './report.js';
 import { DEFAULT_SAMPLES, DEFAULT_SEED, estimateFile, type EstimateResult } from './run.js';
 

@@ -5,11 +5,11 @@
  * one block, the next is read into a second buffer. Stops at the first line the
  * scanner cannot take and returns the unread bytes, for csv-parse to continue.
  */
-import { Piscina } from 'piscina';
-import type { EdgeBuffer } from './edges.js';
-import { IdTable } from './ids.js';
-import type { IdCollector } from './nodeids.js';
-import { builtWorker } from './pool.js';
+import type { Piscina } from 'piscina';
+import type { EdgeBuffer } from '../graph/edges.js';
+import { IdTable } from '../graph/id-table.js';
+import type { IdCollector } from '../graph/node-ids.js';
+import { createPool } from '../parallel/pool.js';
 import { lastLineEnd, scanRange, type ScanParams, type ScanResult } from './scan.js';
 
 const BLOCK_BYTES = 16 << 20;
@@ -142,7 +142,7 @@ export async function scanStream(
       const ranges: Array<[number, number]> = parallel ? splitRanges(block, cut, threads * 2) : [[0, cut]];
       let scanning: Promise<ScanResult[]>;
       if (parallel) {
-        pool ??= new Piscina({ filename: builtWorker('parse-worker.js'), minThreads: threads, maxThreads: threads });
+        pool ??= createPool('parse-worker.js', { threads });
         const p = pool;
         const buffer = block.buffer as SharedArrayBuffer;
         scanning = Promise.all(ranges.map(([start, end]) => p.run({ block: buffer, start, end, params })));

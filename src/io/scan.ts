@@ -16,8 +16,8 @@
  * numbers); pairs then hold table indices. Interning is in file order, so this
  * mode runs on the main thread only.
  */
-import type { IdTable } from './ids.js';
-import { MAX_NUMERIC } from './nodeids.js';
+import type { IdTable } from '../graph/id-table.js';
+import { MAX_NUMERIC } from '../graph/node-ids.js';
 
 export interface ScanParams {
   /** Char code of the delimiter, or 0 for runs of spaces/tabs. */

@@ -1,0 +1,35 @@
+/**
+ * What every reader (text edge list or .swg) hands on: the CSR, the ids behind
+ * its node numbers, and what was read. Types only, so both readers import it
+ * without importing each other.
+ */
+import type { Csr } from '../graph/csr.js';
+import type { NodeIds } from '../graph/node-ids.js';
+import type { EdgeListFormat } from './sniff.js';
+
+export interface LoadStats {
+  /** Lines in the text, comments and blanks included. */
+  lines: number;
+  /** Lines that held an edge (header and comments excluded). */
+  edgeLines: number;
+  nodes: number;
+  /** Distinct edges kept (undirected pairs, or arcs when directed). */
+  edges: number;
+  selfLoops: number;
+  duplicates: number;
+  /** Malformed lines skipped (only with skipBadLines; otherwise the first one stops the load). */
+  badLines: number;
+  /** The first few skipped lines: line number and what was wrong. */
+  badLineExamples: Array<{ line: number; reason: string }>;
+}
+
+export interface LoadedGraph {
+  file: string;
+  csr: Csr;
+  ids: NodeIds;
+  format: EdgeListFormat;
+  compressed: boolean;
+  stats: LoadStats;
+  /** Lines read by the byte scanner (the rest, if any, by csv-parse); absent for .swg files. */
+  scannerLines?: number;
+}
