@@ -6,7 +6,7 @@ import { referenceKernel } from '../src/algorithms/kernels/reference.js';
 import { loadGraph } from '../src/io/load.js';
 import { sampleSources } from '../src/stats/random.js';
 import { toJson } from '../src/app/report.js';
-import { estimateFile } from '../src/app/run.js';
+import { estimateFile } from '../src/app/api.js';
 import { DATASETS, haveShared, loadTruth, ROOT, runCli } from './helpers.js';
 
 describe('pieces of the estimator', () => {
@@ -111,7 +111,7 @@ describe('sampled estimates', () => {
     const figures = (j: Record<string, unknown>) => ({ ...j, threads: undefined, timings: undefined });
     expect(figures(two)).toEqual(figures(one));
     // ... the intervals of every figure included: present, and the same bits.
-    for (const key of ['meanDistanceCi95', 'withinHopsFractionCi95', 'effectiveDiameter90Ci95']) {
+    for (const key of ['meanDistanceCi95', 'withinHopsFractionCi95', 'effectiveDiameter90Ci95'] as const) {
       expect(one[key], key).not.toBeNull();
       expect(two[key], key).toStrictEqual(one[key]);
     }

@@ -24,7 +24,7 @@ import {
 } from '../src/algorithms/hyperball/index.js';
 import { loadGraph } from '../src/io/load.js';
 import { mulberry32 } from '../src/stats/random.js';
-import { estimateFile } from '../src/app/run.js';
+import { estimateFile } from '../src/app/api.js';
 import { DATASETS, haveShared, loadTruth, type Truth } from './helpers.js';
 
 const shared = haveShared();
@@ -323,7 +323,7 @@ function crossCheck(title: string, log2m: number | undefined, expectedLog2m: num
 
     it.each(cases)('$name (directed: $directed)', async ({ name, directed, exact }) => {
       const file = join(DATASETS, name);
-      const hb = await estimateFile(file, { method: 'hyperball', log2m, seed: 1, threads: 2, directed, diameterBudgetSeconds: 0 });
+      const hb = await estimateFile(file, { method: 'hyperball', registers: log2m, seed: 1, threads: 2, directed, diameterBudgetSeconds: 0 });
       const bfs = await estimateFile(file, { samples: 500, seed: 1, threads: 2, directed, diameterBudgetSeconds: 0 });
       const label = `${name}${directed ? ' (directed)' : ''}`;
       expect(hb.hyperBall?.log2m).toBe(expectedLog2m);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import createGraph from 'ngraph.graph';
 import ngraphPath from 'ngraph.path';
 import { mulberry32 } from '../src/stats/random.js';
-import { estimateFile } from '../src/app/run.js';
+import { estimateFile } from '../src/app/api.js';
 import { tempFile } from './helpers.js';
 
 const edgeList = (edges: Array<[string | number, string | number]>) => edges.map(([u, v]) => `${u} ${v}\n`).join('');

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { estimateFile } from '../src/app/run.js';
+import { estimateFile } from '../src/app/api.js';
 import { DATASETS, haveShared, loadTruth, type Truth } from './helpers.js';
 
 const BUDGET = Number(process.env.SMALLWORLD_TRUTH_BUDGET ?? 1e11); // every shared dataset: ~3 min with the multi-source kernel

@@ -63,6 +63,8 @@ export interface DiameterResult {
   bounds: [number, number];
   bfsRuns: number;
   exact: boolean;
+  /** Why only bounds are known: the time budget ran out, or (directed) the graph is too large for a BFS from every node. Null when exact. */
+  boundsReason: 'time budget' | 'too large for a BFS from every node' | null;
 }
 
 /** Components this small are solved by a BFS from each node: cheaper than 4-sweep + iFUB. */
@@ -168,14 +170,14 @@ class Bfs {
 
 export function exactDiameter(csr: Csr, opts: DiameterOptions = {}): DiameterResult {
   const budgetMs = opts.timeBudgetSeconds === undefined ? Infinity : opts.timeBudgetSeconds * 1000;
-  if (csr.n === 0) return { diameter: 0, bounds: [0, 0], bfsRuns: 0, exact: true };
+  if (csr.n === 0) return { diameter: 0, bounds: [0, 0], bfsRuns: 0, exact: true, boundsReason: null };
   const bfs = new Bfs(csr, budgetMs, opts.onProgress);
   return csr.directed ? directedDiameter(csr, bfs) : undirectedDiameter(csr, bfs);
 }
 
-function finish(lower: number, upper: number, bfs: Bfs): DiameterResult {
+function finish(lower: number, upper: number, bfs: Bfs, why: DiameterResult['boundsReason'] = 'time budget'): DiameterResult {
   const exact = lower >= upper;
-  return { diameter: exact ? lower : null, bounds: [lower, exact ? lower : upper], bfsRuns: bfs.runs, exact };
+  return { diameter: exact ? lower : null, bounds: [lower, exact ? lower : upper], bfsRuns: bfs.runs, exact, boundsReason: exact ? null : why };
 }
 
 /** A component that may hold the diameter: a node of it, its size, its highest-degree node, its upper bound. */
@@ -394,5 +396,5 @@ function directedDiameter(csr: Csr, bfs: Bfs): DiameterResult {
     lower = Math.max(lower, bfs.run(source));
     source = sweep % 2 === 0 ? bfs.farthest() : Math.floor(rand() * n);
   }
-  return finish(lower, Math.max(lower, n - 1), bfs);
+  return finish(lower, Math.max(lower, n - 1), bfs, bfs.outOfTime() ? 'time budget' : 'too large for a BFS from every node');
 }

@@ -15,6 +15,19 @@ function interval(r: EstimateResult): string {
   return `95% CI ${fixed(r.meanDistanceCi95[0])} to ${fixed(r.meanDistanceCi95[1])}`;
 }
 
+/**
+ * Self-loops and repeats, said so that a normal export does not sound damaged: a
+ * symmetric list (every friendship written both ways) repeats each edge once.
+ */
+function duplicatesPhrase(r: EstimateResult): string {
+  const loops = `dropped ${int(r.selfLoops)} self-loop${r.selfLoops === 1 ? '' : 's'}`;
+  if (r.duplicateEdges === 0) return `${loops}, no repeated edges`;
+  // Every kept edge repeated exactly once: the usual both-directions export (or a list written twice).
+  if (!r.directed && r.duplicateEdges === r.edges)
+    return `${loops}; every edge is listed twice (symmetric exports give both directions): ${int(r.duplicateEdges)} second copies merged`;
+  return `${loops}, merged ${int(r.duplicateEdges)} repeated edge${r.duplicateEdges === 1 ? '' : 's'}${r.directed ? ' (same arc listed again)' : ' (same pair listed again, either way round)'}`;
+}
+
 export function formatSummary(r: EstimateResult): string {
   const lines: string[] = [];
   const kind = r.directed ? 'directed arcs' : 'undirected edges';
@@ -23,7 +36,7 @@ export function formatSummary(r: EstimateResult): string {
   lines.push(
     `  input                   ${int(r.linesRead)} lines, ${int(r.edgeLines)} edge lines` +
       (r.header ? `, header row (${r.header.join(', ')})` : '') +
-      `; dropped ${int(r.selfLoops)} self-loops, ${int(r.duplicateEdges)} duplicate edges`,
+      `; ${duplicatesPhrase(r)}`,
   );
   if (r.badLinesSkipped > 0) {
     const examples = r.badLineExamples.map((b) => `line ${b.line}: ${b.reason}`).join('; ');
@@ -47,7 +60,12 @@ export function formatSummary(r: EstimateResult): string {
   if (pp) lines.push(`  own mean distance       10%: ${fixed(pp.p10, 2)}  25%: ${fixed(pp.p25, 2)}  median: ${fixed(pp.p50, 2)}  75%: ${fixed(pp.p75, 2)}  90%: ${fixed(pp.p90, 2)} (per sampled person)`);
   lines.push(`  max distance seen       ${r.maxDistanceSeen}${r.exact ? ' (every source: this is the diameter)' : ''}`);
   if (r.diameter !== null) lines.push(`  diameter                ${r.diameter} (exact, iFUB: ${r.diameterBfsRuns} BFS runs)`);
-  else if (r.diameterBounds) lines.push(`  diameter                between ${r.diameterBounds[0]} and ${r.diameterBounds[1]} (time budget ran out)`);
+  else if (r.diameterBounds)
+    lines.push(
+      `  diameter                between ${r.diameterBounds[0]} and ${r.diameterBounds[1]} (` +
+        (r.diameterBoundsReason === 'time budget' ? 'the --diameter-budget ran out; give it more seconds for the exact value' : 'too large for a BFS from every node; the lower bound comes from BFS sweeps') +
+        ')',
+    );
   lines.push(`  reachable pairs         ${pct(r.reachablePairFraction)} of ordered pairs`);
   if (r.person) {
     const p = r.person;
@@ -70,36 +88,59 @@ export function formatSummary(r: EstimateResult): string {
   }
   lines.push('');
   const t = r.timings;
-  lines.push(
-    `  time                    load ${secs(t.loadSeconds)}, BFS ${secs(t.estimateSeconds)} (${(t.arcsPerSecond / 1e6).toFixed(0)}M plain-BFS arcs/s, ${(t.arcsReadPerSecond / 1e6).toFixed(0)}M read/s, kernel ${r.kernel}), total ${secs(t.totalSeconds)}; peak RSS ${mib(t.peakRssBytes)}`,
-  );
+  const work =
+    r.kernel === null || t.arcsPerSecond === null || t.arcsReadPerSecond === null
+      ? `HyperBall ${secs(t.estimateSeconds)} (${r.hyperBall?.iterations ?? 0} hops)`
+      : `BFS ${secs(t.estimateSeconds)} (${(t.arcsPerSecond / 1e6).toFixed(0)}M plain-BFS arcs/s, ${(t.arcsReadPerSecond / 1e6).toFixed(0)}M read/s, kernel ${r.kernel})`;
+  const diameterTime = t.diameterSeconds > 0 ? `, diameter ${secs(t.diameterSeconds)}` : '';
+  lines.push(`  time                    load ${secs(t.loadSeconds)}, ${work}${diameterTime}, total ${secs(t.totalSeconds)}; peak RSS ${mib(t.peakRssBytes)}`);
   return lines.join('\n');
 }
 
-export function formatTable(results: EstimateResult[]): string {
-  const header = ['file', 'nodes', 'edges', 'sources', 'mean dist', '95% CI', 'degrees', 'eff.diam90', 'max dist', 'reachable', 'seconds'];
-  const rows = results.map((r) => [
-    r.file,
-    int(r.nodes),
-    int(r.edges),
-    r.exact ? `${int(r.sources)} (all)` : int(r.sources),
-    fixed(r.meanDistance),
-    r.exact ? 'exact' : r.meanDistanceCi95 ? `${fixed(r.meanDistanceCi95[0])}-${fixed(r.meanDistanceCi95[1])}` : 'n/a',
-    fixed(r.degreesOfSeparation),
-    fixed(r.effectiveDiameter90),
-    String(r.maxDistanceSeen),
-    pct(r.reachablePairFraction),
-    r.timings.totalSeconds.toFixed(2),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
+/** One file of a multi-file run: its result, or the one-line error it stopped with. */
+export type FileOutcome = { file: string; status: 'ok'; result: EstimateResult } | { file: string; status: 'error'; error: string; exitCode: number };
+
+function diameterCell(r: EstimateResult): string {
+  if (r.diameter !== null) return String(r.diameter);
+  if (r.diameterBounds) return `${r.diameterBounds[0]}-${r.diameterBounds[1]}`;
+  return `>=${r.maxDistanceSeen}`;
 }
 
-/** The JSON object of one result: the figures named in the README, nothing internal. */
-export function toJson(r: EstimateResult): Record<string, unknown> {
+/** Several files side by side, one row each; a file that failed keeps its row with the error. */
+export function formatTable(outcomes: FileOutcome[]): string {
+  const header = ['file', 'status', 'nodes', 'edges/arcs', 'sources', 'mean dist', '95% CI', 'degrees', 'eff.diam90', 'diameter', 'reachable', 'seconds'];
+  const rows = outcomes.map((o) => {
+    if (o.status === 'error') return [o.file, 'error', ...header.slice(2).map(() => '')];
+    const r = o.result;
+    return [
+      r.file,
+      'ok',
+      int(r.nodes),
+      `${int(r.edges)} ${r.directed ? 'arcs' : 'edges'}`,
+      r.hyperBall ? 'all (HyperBall)' : r.exact ? `${int(r.sources)} (all)` : int(r.sources),
+      fixed(r.meanDistance),
+      r.exact ? 'exact' : r.meanDistanceCi95 ? `${fixed(r.meanDistanceCi95[0])}-${fixed(r.meanDistanceCi95[1])}` : 'n/a',
+      fixed(r.degreesOfSeparation),
+      fixed(r.effectiveDiameter90),
+      diameterCell(r),
+      pct(r.reachablePairFraction),
+      r.timings.totalSeconds.toFixed(2),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const fmt = (row: string[]) => row.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const lines = [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
+  const failed = outcomes.filter((o) => o.status === 'error');
+  if (failed.length > 0) lines.push('', ...failed.map((o) => (o.status === 'error' ? `error: ${o.error}` : '')));
+  lines.push('', 'diameter: exact when one number, bounds low-high when not, >=N the largest distance seen when skipped');
+  return lines.join('\n');
+}
+
+/** The JSON object of one result (what `--json` prints and the library's estimate() returns): the figures named in the README, nothing internal. */
+export function toJson(r: EstimateResult) {
   return {
     file: r.file,
+    status: 'ok' as const,
     meanDistance: r.meanDistance,
     meanDistanceCi95: r.meanDistanceCi95,
     degreesOfSeparation: r.degreesOfSeparation,
@@ -116,7 +157,7 @@ export function toJson(r: EstimateResult): Record<string, unknown> {
     maxDistanceSeen: r.maxDistanceSeen,
     diameter: r.diameter,
     ...(r.person ? { person: r.person } : {}),
-    ...(r.diameterBounds ? { diameterBounds: r.diameterBounds } : {}),
+    ...(r.diameterBounds ? { diameterBounds: r.diameterBounds, diameterBoundsReason: r.diameterBoundsReason } : {}),
     reachablePairFraction: r.reachablePairFraction,
     exact: r.exact,
     population: r.population,
@@ -141,4 +182,18 @@ export function toJson(r: EstimateResult): Record<string, unknown> {
     arcsScanned: r.arcsScanned,
     timings: r.timings,
   };
+}
+
+/** An estimate as JSON: see the README's table of fields. */
+export type EstimateReport = ReturnType<typeof toJson>;
+
+/** A failed file's JSON entry in a multi-file run. */
+export interface EstimateFailure {
+  file: string;
+  status: 'error';
+  error: string;
+}
+
+export function outcomeJson(o: FileOutcome): EstimateReport | EstimateFailure {
+  return o.status === 'ok' ? toJson(o.result) : { file: o.file, status: 'error', error: o.error };
 }

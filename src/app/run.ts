@@ -1,53 +1,28 @@
 /**
- * One estimate, end to end: load the edge list, start the pool over the shared
- * CSR, BFS from sampled sources, merge. This is what the CLI calls per file.
+ * One estimate, end to end, on checked settings (options.ts): load the edge
+ * list, look up --person, BFS from sampled sources (or HyperBall) on a pool
+ * over the shared CSR, merge, then the exact diameter in a worker thread. The
+ * library API (api.ts) and the CLI both run estimates through here.
+ *
+ * Every stage takes the caller's AbortSignal: Piscina stops the threads of the
+ * stage running when it fires, each stage's pool is destroyed in a finally, and
+ * the call rejects with AbortError.
  */
-import { availableParallelism } from 'node:os';
-import { UsageError } from '../errors.js';
+import { AbortError, throwIfAborted, UsageError } from '../errors.js';
 import { summarize, type Estimate } from '../stats/estimate.js';
 import { estimateFromHyperBall } from '../stats/from-hyperball.js';
-import type { FormatOptions, EdgeListFormat } from '../io/sniff.js';
-import { exactDiameter, type DiameterResult } from '../algorithms/diameter.js';
+import type { DiameterResult } from '../algorithms/diameter.js';
 import { largestComponent } from '../graph/components.js';
-import { csrBytes, type Csr } from '../graph/csr.js';
+import { csrBytes, shareCsr, type Csr } from '../graph/csr.js';
 import { DEFAULT_LOG2M, MIN_LOG2M, runHyperBall } from '../algorithms/hyperball/index.js';
-import { defaultKernel, kernelLanes, kernels } from '../algorithms/kernels/index.js';
-import { loadGraph, type LoadedGraph, type LoadStats } from '../io/load.js';
+import { defaultKernel, kernelLanes } from '../algorithms/kernels/index.js';
 import { referenceKernel } from '../algorithms/kernels/reference.js';
+import { loadGraph as readGraph, type LoadedGraph, type LoadOptions } from '../io/load.js';
 import { BfsPool, chooseBatchSize } from '../parallel/bfs-pool.js';
-import { createProgress, type Progress } from './progress.js';
+import { createPool } from '../parallel/pool.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
 import { sampleSources } from '../stats/random.js';
-
-export const DEFAULT_SEED = 1;
-export const DEFAULT_SAMPLES = 1000;
-
-export interface EstimateOptions extends FormatOptions {
-  samples?: number;
-  seed?: number;
-  threads?: number;
-  exact?: boolean;
-  directed?: boolean;
-  kernel?: string;
-  /** 'bfs' (default): BFS from sampled sources; 'hyperball': HyperLogLog counters for every node at once. */
-  method?: 'bfs' | 'hyperball';
-  /** HyperBall: log2 of the registers per counter (default: 11, less when n is large, to stay near 1 GB). */
-  log2m?: number;
-  /** Only pairs within the largest connected component (weakly connected when directed). */
-  largestComponent?: boolean;
-  /** Also report this person's exact distances (their own BFS): the user's token for them. */
-  person?: string;
-  /** Compute the exact diameter (iFUB) within this many seconds; 0 skips it. Default 60. */
-  diameterBudgetSeconds?: number;
-  /** Keep sampling in rounds until the 95% half-width of the mean distance is at most this (or every node is a source). */
-  precision?: number;
-  /** Count and skip malformed lines instead of stopping at the first. */
-  skipBadLines?: boolean;
-  /** Loader parser: 'auto' (fast scanner, csv-parse where needed) or 'csv' (csv-parse only). */
-  parser?: 'auto' | 'csv';
-  /** Show progress bars on stderr when it is a terminal. */
-  progress?: boolean;
-}
+import type { EstimateSettings, LongCallOptions, ProgressEvent } from './options.js';
 
 export interface EstimateResult extends Estimate {
   file: string;
@@ -63,14 +38,17 @@ export interface EstimateResult extends Estimate {
   header: string[] | null;
   seed: number;
   threads: number;
-  kernel: string;
+  /** The BFS kernel; null with HyperBall, which runs none. */
+  kernel: string | null;
   graphBytes: number;
   /** The --precision asked for, if any (sources then says how many it took). */
   precisionTarget: number | null;
   /** The exact diameter (largest finite distance), or null when only bounds are known or it was skipped. */
   diameter: number | null;
-  /** [low, high] when the time budget ran out before the diameter was exact; null otherwise. */
+  /** [low, high] when only bounds are known; null otherwise. */
   diameterBounds: [number, number] | null;
+  /** Why only bounds are known: 'time budget' or 'too large for a BFS from every node' (directed). */
+  diameterBoundsReason: DiameterResult['boundsReason'];
   /** BFS runs the diameter took (iFUB needs few on social graphs). */
   diameterBfsRuns: number;
   /** --person: that person's exact figures. */
@@ -89,178 +67,12 @@ export interface EstimateResult extends Estimate {
     peakRssBytesPerEdge: number;
     /** Bytes of the CSR arrays per kept edge. */
     graphBytesPerEdge: number;
-    /** Plain-BFS adjacency entries (arcsScanned) per second of BFS time: comparable across kernels, like TEPS. */
-    arcsPerSecond: number;
-    /** Adjacency entries the kernel actually read, and per second. */
-    arcsRead: number;
-    arcsReadPerSecond: number;
+    /** Plain-BFS adjacency entries (arcsScanned) per second of BFS time: comparable across kernels, like TEPS. Null with HyperBall. */
+    arcsPerSecond: number | null;
+    /** Adjacency entries the kernel actually read, and per second. Null with HyperBall. */
+    arcsRead: number | null;
+    arcsReadPerSecond: number | null;
   };
-}
-
-export async function estimateFile(file: string, opts: EstimateOptions = {}): Promise<EstimateResult> {
-  const threads = opts.threads ?? availableParallelism();
-  const kernel = opts.kernel ?? defaultKernel;
-  const seed = opts.seed ?? DEFAULT_SEED;
-  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a positive integer`);
-  if (!kernels[kernel]) throw new UsageError(`unknown kernel '${kernel}' (have: ${Object.keys(kernels).join(', ')})`);
-  const progress = createProgress(opts.progress ?? false);
-
-  const t0 = performance.now();
-  progress.start(`loading ${file}`, 0, 'bytes');
-  let loaded;
-  try {
-    loaded = await loadGraph(file, { ...opts, threads, onProgress: (done, total) => progress.update(done, total) });
-  } finally {
-    progress.stop();
-  }
-  const { csr, stats, format } = loaded;
-  const t1 = performance.now();
-
-  // The population: every node, or the largest component's members (sources are drawn from it, and a
-  // BFS from a member reaches only members, so every pair counted lies inside it).
-  if (opts.largestComponent && opts.method === 'hyperball') throw new UsageError('--largest-component works with --method bfs only');
-  const members = opts.largestComponent ? largestComponent(csr) : null;
-  const population = members ? (csr.directed ? 'largest weakly connected component' : 'largest connected component') : 'all nodes';
-  const pool = new BfsPool(csr, threads);
-  let estimate: Estimate;
-  try {
-    estimate =
-      opts.method === 'hyperball'
-        ? await estimateByHyperBall(csr, threads, seed, opts.log2m, progress)
-        : opts.precision !== undefined && !opts.exact
-        ? await sampleToPrecision(pool, members, seed, opts.precision, kernel, progress)
-        : await sampleOnce(pool, members, opts.exact ? (members ? members.length : csr.n) : (opts.samples ?? DEFAULT_SAMPLES), seed, kernel, progress);
-  } finally {
-    await pool.close();
-  }
-  const person = opts.person === undefined ? null : personFigures(loaded, opts.person);
-  const t2 = performance.now();
-
-  // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs.
-  const budget = opts.diameterBudgetSeconds ?? 60;
-  let diameter: DiameterResult | null = null;
-  if (budget > 0) diameter = exactDiameter(csr, { timeBudgetSeconds: budget });
-  const t3 = performance.now();
-
-  return {
-    file,
-    ...estimate,
-    nodes: stats.nodes,
-    edges: stats.edges,
-    directed: csr.directed,
-    selfLoops: stats.selfLoops,
-    duplicateEdges: stats.duplicates,
-    linesRead: stats.lines,
-    edgeLines: stats.edgeLines,
-    badLinesSkipped: stats.badLines,
-    badLineExamples: stats.badLineExamples,
-    header: format.header ? format.headerFields : null,
-    seed,
-    threads,
-    kernel,
-    graphBytes: csrBytes(csr),
-    precisionTarget: opts.exact ? null : (opts.precision ?? null),
-    diameter: diameter?.exact ? diameter.diameter : null,
-    diameterBounds: diameter && !diameter.exact ? diameter.bounds : null,
-    diameterBfsRuns: diameter?.bfsRuns ?? 0,
-    person,
-    population,
-    populationNodes: members ? members.length : csr.n,
-    timings: {
-      loadSeconds: (t1 - t0) / 1000,
-      estimateSeconds: (t2 - t1) / 1000,
-      diameterSeconds: (t3 - t2) / 1000,
-      totalSeconds: (t3 - t0) / 1000,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
-      peakRssBytesPerEdge: (process.resourceUsage().maxRSS * 1024) / Math.max(stats.edges, 1),
-      graphBytesPerEdge: csrBytes(csr) / Math.max(stats.edges, 1),
-      arcsPerSecond: estimate.arcsScanned / Math.max((t2 - t1) / 1000, 1e-9),
-      arcsRead: estimate.arcsRead,
-      arcsReadPerSecond: estimate.arcsRead / Math.max((t2 - t1) / 1000, 1e-9),
-    },
-  };
-}
-
-/** Sources from the population: node indices, or positions in `members` mapped to nodes. */
-function drawSources(members: Uint32Array | null, n: number, k: number, seed: number): Uint32Array {
-  const picks = sampleSources(members ? members.length : n, k, seed);
-  if (members) for (let i = 0; i < picks.length; i++) picks[i] = members[picks[i]];
-  return picks;
-}
-
-async function sampleOnce(pool: BfsPool, members: Uint32Array | null, samples: number, seed: number, kernel: string, progress: Progress): Promise<Estimate> {
-  if (!Number.isInteger(samples) || samples < 1) throw new UsageError('--samples must be a positive integer');
-  const n = members ? members.length : pool.nodes;
-  const sources = drawSources(members, pool.nodes, samples, seed);
-  progress.start('BFS', sources.length, 'sources');
-  try {
-    const batches = await pool.run(sources, {
-      kernel,
-      batchSize: chooseBatchSize(sources.length, pool.threads, kernelLanes[kernel] ?? 1),
-      // Every node a source (--exact): the intervals have zero width without per-source hop counts,
-      // which would cost 8 bytes per source per hop level here (a 2.4M-node graph: ~200 MB).
-      keepHopCounts: sources.length < n,
-      onProgress: (done) => progress.update(done),
-    });
-    return summarize(batches, n);
-  } finally {
-    progress.stop();
-  }
-}
-
-/**
- * --precision: sources in rounds, in one fixed random order (so a rerun with the same seed
- * takes the same sources), until the 95% interval's half-width is at most `target`.
- * Rounds double (256, 512, ...) so that few rounds are wasted on an easy target.
- */
-async function sampleToPrecision(pool: BfsPool, members: Uint32Array | null, seed: number, target: number, kernel: string, progress: Progress): Promise<Estimate> {
-  if (!(target > 0)) throw new UsageError('--precision must be a positive number');
-  const n = members ? members.length : pool.nodes;
-  const order = drawSources(members, pool.nodes, n, seed);
-  const batches: BatchResult[] = [];
-  let taken = 0;
-  let round = Math.min(256, n);
-  progress.start(`BFS to ±${target}`, n, 'sources');
-  try {
-    for (;;) {
-      const sources = order.subarray(taken, Math.min(n, taken + round));
-      const complete = taken + sources.length >= n;
-      batches.push(
-        ...(await pool.run(sources, {
-          kernel,
-          batchSize: chooseBatchSize(sources.length, pool.threads, kernelLanes[kernel] ?? 1),
-          keepHopCounts: !complete, // as in sampleOnce: not needed once every node is a source
-          onProgress: (done) => progress.update(taken + done),
-        })),
-      );
-      taken += sources.length;
-      if (complete) for (const b of batches) b.eccentricity = b.hopCounts = [];
-      const estimate = summarize(batches, n);
-      const ci = estimate.meanDistanceCi95;
-      if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return estimate;
-      round *= 2;
-    }
-  } finally {
-    progress.stop();
-  }
-}
-
-/** Registers per counter: the default (~2.3% error per counter) unless two copies of n counters would pass ~1 GB. */
-function hyperBallLog2m(n: number): number {
-  const fits = Math.floor(Math.log2(1e9 / (2 * Math.max(n, 1))));
-  return Math.max(MIN_LOG2M, Math.min(DEFAULT_LOG2M, fits));
-}
-
-/** --method hyperball: the same figures from HyperBall's neighbourhood function (all nodes at once, approximate). */
-async function estimateByHyperBall(csr: Csr, threads: number, seed: number, log2m: number | undefined, progress: Progress): Promise<Estimate> {
-  progress.start('HyperBall hops', 0, 'sources');
-  let hb;
-  try {
-    hb = await runHyperBall(csr, { threads, seed, log2m: log2m ?? hyperBallLog2m(csr.n), onProgress: (t) => progress.update(t) });
-  } finally {
-    progress.stop();
-  }
-  return estimateFromHyperBall(hb, csr.n);
 }
 
 export interface PersonFigures {
@@ -276,14 +88,232 @@ export interface PersonFigures {
   withinHops: number[];
 }
 
-/** One person's exact figures: a single BFS with the reference kernel. */
-function personFigures(graph: LoadedGraph, token: string): PersonFigures {
+/** Reports progress of one file's stages to the caller, if it listens. */
+type Report = (stage: ProgressEvent['stage'], done: number, total: number | null, unit: ProgressEvent['unit']) => void;
+
+function reporter(file: string, hooks: LongCallOptions): Report {
+  const listener = hooks.onProgress;
+  return listener ? (stage, done, total, unit) => listener({ file, stage, done, total, unit }) : () => {};
+}
+
+/** Runs `work`; if the signal fired meanwhile, whatever it threw becomes an AbortError. */
+async function abortable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  throwIfAborted(signal);
+  try {
+    return await work();
+  } catch (err) {
+    if (signal?.aborted) throw new AbortError(signal.reason);
+    throw err;
+  }
+}
+
+/** Reads an edge list or .swg file, with progress and abort. */
+export async function loadWithHooks(file: string, input: LoadOptions, hooks: LongCallOptions): Promise<{ graph: LoadedGraph; seconds: number }> {
+  const report = reporter(file, hooks);
+  const t0 = performance.now();
+  const graph = await abortable(hooks.signal, () =>
+    readGraph(file, { ...input, signal: hooks.signal, onProgress: (done, total) => report('load', done, total > 0 ? total : null, 'bytes') }),
+  );
+  throwIfAborted(hooks.signal);
+  return { graph, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** A node's index, or a UsageError naming the file (checked right after the load, before any estimate). */
+export function lookupNode(graph: LoadedGraph, token: string, what: string): number {
   const index = graph.ids.lookup(token);
-  if (index < 0) throw new UsageError(`--person ${token}: no such node id in ${graph.file}`);
+  if (index < 0) throw new UsageError(`${what} ${token}: no such node id in ${graph.file}`);
+  return index;
+}
+
+/** Loads `file` and estimates: what the CLI runs per file. */
+export async function estimatePath(file: string, s: EstimateSettings, hooks: LongCallOptions = {}): Promise<EstimateResult> {
+  const { graph, seconds } = await loadWithHooks(file, s.input, hooks);
+  return estimateLoaded(graph, seconds, s, hooks);
+}
+
+/** One estimate on a loaded graph. `loadSeconds` goes into the timings. */
+export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s: EstimateSettings, hooks: LongCallOptions = {}): Promise<EstimateResult> {
+  const { csr, stats, format } = graph;
+  const { signal } = hooks;
+  const report = reporter(graph.file, hooks);
+  if (s.input.directed !== csr.directed) throw new UsageError(`${graph.file} was loaded ${csr.directed ? 'directed' : 'undirected'}, but this estimate asks for ${s.input.directed ? 'directed' : 'undirected'}`);
+  const personIndex = s.person === null ? -1 : lookupNode(graph, s.person, '--person');
+  const kernel = s.method === 'hyperball' ? null : (s.kernel ?? defaultKernel);
+  throwIfAborted(signal);
+  const t1 = performance.now();
+
+  // The population: every node, or the largest component's members (sources are drawn from it, and a
+  // BFS from a member reaches only members, so every pair counted lies inside it).
+  const members = s.largestComponent ? largestComponent(csr) : null;
+  const population = members ? (csr.directed ? 'largest weakly connected component' : 'largest connected component') : 'all nodes';
+  let estimate: Estimate;
+  if (s.method === 'hyperball') {
+    estimate = await estimateByHyperBall(csr, s, report, signal);
+  } else {
+    const pool = new BfsPool(csr, s.threads);
+    try {
+      estimate = await abortable(signal, () =>
+        s.precision !== null && !s.exact
+          ? sampleToPrecision(pool, members, s.seed, s.precision, kernel!, report, signal)
+          : sampleOnce(pool, members, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
+      );
+    } finally {
+      await pool.close();
+    }
+  }
+  const person = personIndex < 0 ? null : personFigures(graph, personIndex);
+  const t2 = performance.now();
+
+  // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs; in a worker thread.
+  const diameter = s.diameterBudgetSeconds > 0 ? await diameterInWorker(csr, s.diameterBudgetSeconds, report, signal) : null;
+  const t3 = performance.now();
+  const bfsSeconds = Math.max((t2 - t1) / 1000, 1e-9);
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+
+  return {
+    file: graph.file,
+    ...estimate,
+    nodes: stats.nodes,
+    edges: stats.edges,
+    directed: csr.directed,
+    selfLoops: stats.selfLoops,
+    duplicateEdges: stats.duplicates,
+    linesRead: stats.lines,
+    edgeLines: stats.edgeLines,
+    badLinesSkipped: stats.badLines,
+    badLineExamples: stats.badLineExamples,
+    header: format.header ? format.headerFields : null,
+    seed: s.seed,
+    threads: s.threads,
+    kernel,
+    graphBytes: csrBytes(csr),
+    precisionTarget: s.exact ? null : s.precision,
+    diameter: diameter?.exact ? diameter.diameter : null,
+    diameterBounds: diameter && !diameter.exact ? diameter.bounds : null,
+    diameterBoundsReason: diameter?.boundsReason ?? null,
+    diameterBfsRuns: diameter?.bfsRuns ?? 0,
+    person,
+    population,
+    populationNodes: members ? members.length : csr.n,
+    timings: {
+      loadSeconds,
+      estimateSeconds: (t2 - t1) / 1000,
+      diameterSeconds: (t3 - t2) / 1000,
+      totalSeconds: loadSeconds + (t3 - t1) / 1000,
+      peakRssBytes: peakRss,
+      peakRssBytesPerEdge: peakRss / Math.max(stats.edges, 1),
+      graphBytesPerEdge: csrBytes(csr) / Math.max(stats.edges, 1),
+      arcsPerSecond: kernel === null ? null : estimate.arcsScanned / bfsSeconds,
+      arcsRead: kernel === null ? null : estimate.arcsRead,
+      arcsReadPerSecond: kernel === null ? null : estimate.arcsRead / bfsSeconds,
+    },
+  };
+}
+
+/** Sources from the population: node indices, or positions in `members` mapped to nodes. */
+function drawSources(members: Uint32Array | null, n: number, k: number, seed: number): Uint32Array {
+  const picks = sampleSources(members ? members.length : n, k, seed);
+  if (members) for (let i = 0; i < picks.length; i++) picks[i] = members[picks[i]];
+  return picks;
+}
+
+async function sampleOnce(
+  pool: BfsPool,
+  members: Uint32Array | null,
+  samples: number,
+  seed: number,
+  kernel: string,
+  report: Report,
+  signal: AbortSignal | undefined,
+): Promise<Estimate> {
+  const n = members ? members.length : pool.nodes;
+  const sourceNodes = drawSources(members, pool.nodes, samples, seed);
+  report('bfs', 0, sourceNodes.length, 'sources');
+  const batches = await pool.run(sourceNodes, {
+    kernel,
+    batchSize: chooseBatchSize(sourceNodes.length, pool.threads, kernelLanes[kernel] ?? 1),
+    // Every node a source (--exact): the intervals have zero width without per-source hop counts,
+    // which would cost 8 bytes per source per hop level here (a 2.4M-node graph: ~200 MB).
+    keepHopCounts: sourceNodes.length < n,
+    onProgress: (done) => report('bfs', done, sourceNodes.length, 'sources'),
+    signal,
+  });
+  return summarize(batches, n);
+}
+
+/**
+ * --precision: sources in rounds, in one fixed random order (so a rerun with the same seed
+ * takes the same sources), until the 95% interval's half-width is at most `target`.
+ * Rounds double (256, 512, ...) so that few rounds are wasted on an easy target.
+ */
+async function sampleToPrecision(
+  pool: BfsPool,
+  members: Uint32Array | null,
+  seed: number,
+  target: number,
+  kernel: string,
+  report: Report,
+  signal: AbortSignal | undefined,
+): Promise<Estimate> {
+  const n = members ? members.length : pool.nodes;
+  const order = drawSources(members, pool.nodes, n, seed);
+  const batches: BatchResult[] = [];
+  let taken = 0;
+  let round = Math.min(256, n);
+  report('bfs', 0, n, 'sources');
+  for (;;) {
+    const sourceNodes = order.subarray(taken, Math.min(n, taken + round));
+    const complete = taken + sourceNodes.length >= n;
+    batches.push(
+      ...(await pool.run(sourceNodes, {
+        kernel,
+        batchSize: chooseBatchSize(sourceNodes.length, pool.threads, kernelLanes[kernel] ?? 1),
+        keepHopCounts: !complete, // as in sampleOnce: not needed once every node is a source
+        onProgress: (done) => report('bfs', taken + done, n, 'sources'),
+        signal,
+      })),
+    );
+    taken += sourceNodes.length;
+    if (complete) for (const b of batches) b.eccentricity = b.hopCounts = [];
+    const estimate = summarize(batches, n);
+    const ci = estimate.meanDistanceCi95;
+    if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return estimate;
+    round *= 2;
+  }
+}
+
+/** Registers per counter: the default (~2.3% error per counter) unless two copies of n counters would pass ~1 GB. */
+function hyperBallLog2m(n: number): number {
+  const fits = Math.floor(Math.log2(1e9 / (2 * Math.max(n, 1))));
+  return Math.max(MIN_LOG2M, Math.min(DEFAULT_LOG2M, fits));
+}
+
+/** --method hyperball: the same figures from HyperBall's neighbourhood function (all nodes at once, approximate). */
+async function estimateByHyperBall(csr: Csr, s: EstimateSettings, report: Report, signal: AbortSignal | undefined): Promise<Estimate> {
+  report('hyperball', 0, null, 'hops');
+  const hb = await abortable(signal, () =>
+    runHyperBall(csr, { threads: s.threads, seed: s.seed, log2m: s.log2m ?? hyperBallLog2m(csr.n), onProgress: (t) => report('hyperball', t, null, 'hops'), signal }),
+  );
+  return estimateFromHyperBall(hb, csr.n);
+}
+
+/** iFUB in a worker thread over the shared CSR: the main thread stays free, and an abort stops it at once. */
+async function diameterInWorker(csr: Csr, budgetSeconds: number, report: Report, signal: AbortSignal | undefined): Promise<DiameterResult> {
+  report('diameter', 0, null, 'bfs runs');
+  const pool = createPool('diameter-worker.js', { threads: 1, workerData: { graph: shareCsr(csr) } });
+  try {
+    return await abortable(signal, () => pool.run({ timeBudgetSeconds: budgetSeconds }, { signal }) as Promise<DiameterResult>);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** One person's exact figures: a single BFS with the reference kernel. */
+export function personFigures(graph: LoadedGraph, index: number): PersonFigures {
   const r = referenceKernel(graph.csr)([index]);
   let within = 0;
   return {
-    id: token,
+    id: graph.ids.token(index),
     reached: r.reached[0],
     meanDistance: r.reached[0] > 0 ? r.distanceSum[0] / r.reached[0] : null,
     degreesOfSeparation: r.reached[0] > 0 ? r.distanceSum[0] / r.reached[0] - 1 : null,
@@ -291,5 +321,3 @@ function personFigures(graph: LoadedGraph, token: string): PersonFigures {
     withinHops: r.histogram.map((h) => (within += h)),
   };
 }
-
-export type { LoadStats, EdgeListFormat };

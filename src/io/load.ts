@@ -33,6 +33,10 @@ export interface LoadOptions extends FormatOptions {
   skipBadLines?: boolean;
   /** Called as input bytes (compressed bytes for .gz) are consumed. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Read this stream instead of opening `file` (which then only names it in messages). */
+  stream?: Readable;
+  /** Stops the read: the load then rejects (the caller turns that into an AbortError). */
+  signal?: AbortSignal;
 }
 
 const BAD_LINE_EXAMPLES = 5;
@@ -48,10 +52,13 @@ interface ByteSource {
 }
 
 /** Opens a file (or stdin for "-") as a stream of decompressed bytes. */
-async function openBytes(file: string, onProgress?: (read: number, total: number) => void): Promise<ByteSource> {
+async function openBytes(file: string, opts: LoadOptions): Promise<ByteSource> {
+  const { onProgress, signal } = opts;
   let raw: Readable;
   let totalBytes = 0;
-  if (file === '-') {
+  if (opts.stream) {
+    raw = opts.stream;
+  } else if (file === '-') {
     raw = process.stdin;
   } else {
     let stat;
@@ -71,6 +78,10 @@ async function openBytes(file: string, onProgress?: (read: number, total: number
     }
   }
 
+  if (signal) {
+    if (signal.aborted) raw.destroy(new Error('aborted'));
+    else signal.addEventListener('abort', () => raw.destroy(new Error('aborted')), { once: true });
+  }
   const iterator = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let read = 0;
   const counted = async function* (first: IteratorResult<Buffer>): AsyncGenerator<Buffer> {
@@ -90,7 +101,7 @@ async function openBytes(file: string, onProgress?: (read: number, total: number
   }
   const compressed = !first.done && first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b;
   const close = () => {
-    if (raw !== process.stdin) raw.destroy();
+    if (raw !== process.stdin && raw !== opts.stream) raw.destroy();
   };
   if (!compressed) return { chunks: counted(first), compressed, totalBytes, close };
   const gunzip = createGunzip();
@@ -140,7 +151,7 @@ async function sniff(chunks: AsyncIterator<Buffer>): Promise<{ head: Buffer[]; s
 }
 
 export async function loadGraph(file: string, opts: LoadOptions = {}): Promise<LoadedGraph> {
-  if (file !== '-' && (await startsLikeSwg(file))) {
+  if (!opts.stream && file !== '-' && (await startsLikeSwg(file))) {
     const graph = await readSwg(file);
     if ((opts.directed ?? false) !== graph.csr.directed) {
       const was = graph.csr.directed ? 'directed' : 'undirected';
@@ -148,7 +159,7 @@ export async function loadGraph(file: string, opts: LoadOptions = {}): Promise<L
     }
     return graph;
   }
-  const source = await openBytes(file, opts.onProgress);
+  const source = await openBytes(file, opts);
   try {
     return await loadFrom(file, source, opts);
   } finally {

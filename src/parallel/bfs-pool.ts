@@ -4,7 +4,7 @@
  * shared, never copied); each task carries only a batch of source ids.
  */
 import type { Piscina } from 'piscina';
-import { createPool } from './pool.js';
+import { createPool, taskSignal } from './pool.js';
 import { shareCsr, type Csr } from '../graph/csr.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
 
@@ -28,6 +28,8 @@ export interface RunOptions {
   keepHopCounts?: boolean;
   /** Called after each finished batch with the number of sources done so far. */
   onProgress?: (sourcesDone: number) => void;
+  /** Aborts the batches: Piscina stops the threads running them. */
+  signal?: AbortSignal;
 }
 
 export class BfsPool {
@@ -43,18 +45,23 @@ export class BfsPool {
   /** Runs all sources in batches; results come back in batch order whatever thread ran them. */
   async run(sourceNodes: Uint32Array, opts: RunOptions): Promise<BatchResult[]> {
     const batches: Promise<BatchResult>[] = [];
+    const abort = taskSignal(opts.signal);
     let done = 0;
     for (let start = 0; start < sourceNodes.length; start += opts.batchSize) {
       const batch = sourceNodes.slice(start, start + opts.batchSize);
       batches.push(
-        this.pool.run({ kernel: opts.kernel, sourceNodes: batch, keepHopCounts: opts.keepHopCounts ?? true } satisfies BfsTask).then((r: BatchResult) => {
+        this.pool.run({ kernel: opts.kernel, sourceNodes: batch, keepHopCounts: opts.keepHopCounts ?? true } satisfies BfsTask, { signal: abort.signal }).then((r: BatchResult) => {
           done += batch.length;
           opts.onProgress?.(done);
           return r;
         }),
       );
     }
-    return Promise.all(batches);
+    try {
+      return await Promise.all(batches);
+    } finally {
+      abort.release();
+    }
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setMaxListeners } from 'node:events';
 import { Piscina } from 'piscina';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * A built worker file. From built code (dist/src/parallel) it is dist/workers;
@@ -26,9 +28,20 @@ export interface PoolOptions {
   workerData?: unknown;
 }
 
+/** Worker threads started by our pools that have not exited yet. */
+const liveThreads = new Set<Worker>();
+
+/**
+ * Worker threads of smallworld's pools still running. Every long call destroys
+ * its pools when it ends, aborted or not, so this is 0 between calls (tested).
+ */
+export function liveWorkerThreads(): number {
+  return liveThreads.size;
+}
+
 /** A pool of exactly `threads` workers running dist/workers/`worker`, kept alive for the whole run. */
 export function createPool(worker: string, opts: PoolOptions): Piscina {
-  return new Piscina({
+  const pool = new Piscina({
     filename: workerPath(worker),
     minThreads: opts.threads,
     maxThreads: opts.threads,
@@ -36,4 +49,29 @@ export function createPool(worker: string, opts: PoolOptions): Piscina {
     idleTimeout: 60_000,
     workerData: opts.workerData,
   });
+  const track = () => {
+    for (const thread of pool.threads) {
+      if (liveThreads.has(thread)) continue;
+      liveThreads.add(thread);
+      thread.once('exit', () => liveThreads.delete(thread));
+    }
+  };
+  track();
+  pool.on('workerCreate', track);
+  return pool;
+}
+
+/**
+ * One signal for the many tasks of a run: Piscina adds a listener per task, so the
+ * caller's signal is relayed through a private one that may have any number of
+ * listeners (Node would otherwise warn past 10). `release` drops the relay.
+ */
+export function taskSignal(signal: AbortSignal | undefined): { signal: AbortSignal | undefined; release: () => void } {
+  if (!signal) return { signal: undefined, release: () => {} };
+  const relay = new AbortController();
+  setMaxListeners(0, relay.signal);
+  const forward = () => relay.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener('abort', forward, { once: true });
+  return { signal: relay.signal, release: () => signal.removeEventListener('abort', forward) };
 }

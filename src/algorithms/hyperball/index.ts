@@ -23,7 +23,7 @@
  * range order, so the result does not depend on the number of threads.
  */
 import { availableParallelism } from 'node:os';
-import { createPool } from '../../parallel/pool.js';
+import { createPool, taskSignal } from '../../parallel/pool.js';
 import { UsageError } from '../../errors.js';
 import { effectiveDiameter } from '../../stats/distribution.js';
 import { shareCsr, type Csr, type SharedCsr } from '../../graph/csr.js';
@@ -49,6 +49,8 @@ export interface HyperBallOptions {
   maxIterations?: number;
   /** Called after each iteration with the number of hops done. */
   onProgress?: (t: number) => void;
+  /** Stops the run: Piscina stops the threads, and the run rejects. */
+  signal?: AbortSignal;
 }
 
 export interface HyperBallResult {
@@ -174,10 +176,11 @@ export async function runHyperBall(csr: Csr, opts: HyperBallOptions = {}): Promi
   const pool = createPool('hyperball-worker.js', { threads, workerData: { graph: shareCsr(csr) satisfies SharedCsr, state } });
   let iterations = 0;
   let converged = false;
+  const abort = taskSignal(opts.signal);
   try {
     while (iterations < maxIterations) {
       const t = iterations + 1;
-      const results: RangeResult[] = await Promise.all(ranges.map(([from, to]) => pool.run({ from, to, t } satisfies HyperBallTask)));
+      const results: RangeResult[] = await Promise.all(ranges.map(([from, to]) => pool.run({ from, to, t } satisfies HyperBallTask, { signal: abort.signal })));
       iterations = t;
       opts.onProgress?.(t);
       if (results.every((r) => r.changedNodes === 0)) {
@@ -189,6 +192,7 @@ export async function runHyperBall(csr: Csr, opts: HyperBallOptions = {}): Promi
       for (let j = 0; j < g; j++) groupNeighbourhood[j].push(g * results.reduce((sum, r) => sum + r.groupBallSums[j], 0));
     }
   } finally {
+    abort.release();
     await pool.destroy();
   }
 

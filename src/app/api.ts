@@ -1,0 +1,148 @@
+/**
+ * The library API: everything the CLI does, callable from code.
+ *
+ *   const graph = await loadGraph('friends.csv.gz');
+ *   const report = await estimate(graph, { samples: 2000, seed: 7 });
+ *   graph.close();
+ *
+ * Options are checked (options.ts) before a byte is read. Long calls take an
+ * AbortSignal and an onProgress callback; an aborted call rejects with
+ * AbortError and leaves no worker thread running.
+ */
+import type { Readable } from 'node:stream';
+import { throwIfAborted, UsageError } from '../errors.js';
+import type { LoadedGraph } from '../io/load.js';
+import { writeSwg } from '../io/swg.js';
+import { shortestPath as findPath } from '../algorithms/path.js';
+import { checkEstimateOptions, checkInputOptions, checkNodeId, type EstimateOptions, type InputOptions, type LongCallOptions } from './options.js';
+import { estimateLoaded, estimatePath, loadWithHooks, lookupNode, personFigures as figuresOf, type EstimateResult, type PersonFigures } from './run.js';
+import { toJson, type EstimateReport } from './report.js';
+
+export interface LoadGraphOptions extends InputOptions, LongCallOptions {
+  /** With a stream: the name used in messages and results (default '<stream>'). */
+  name?: string;
+}
+
+/** Loaded graphs' data, out of reach of callers (and of the declared types). */
+const loaded = new WeakMap<Graph, { graph: LoadedGraph; seconds: number }>();
+
+/** A graph in memory, for as many calls as needed; close() lets its memory go. */
+export class Graph {
+  /** The file (or stream name) it was read from. */
+  readonly file: string;
+  readonly nodes: number;
+  /** Distinct edges (undirected) or arcs (directed) kept. */
+  readonly edges: number;
+  readonly directed: boolean;
+
+  /** @internal Use loadGraph(). */
+  constructor(graph: LoadedGraph, seconds: number) {
+    this.file = graph.file;
+    this.nodes = graph.stats.nodes;
+    this.edges = graph.stats.edges;
+    this.directed = graph.csr.directed;
+    loaded.set(this, { graph, seconds });
+  }
+
+  /** True when `id` is a node of the graph. */
+  has(id: string): boolean {
+    return data(this).graph.ids.lookup(String(id)) >= 0;
+  }
+
+  /** Releases the graph; calls with it afterwards throw. Safe to call twice. */
+  close(): void {
+    loaded.delete(this);
+  }
+
+  get closed(): boolean {
+    return !loaded.has(this);
+  }
+}
+
+function data(graph: Graph): { graph: LoadedGraph; seconds: number } {
+  const d = loaded.get(graph);
+  if (!d) throw new UsageError(`the graph of ${graph.file} is closed`);
+  return d;
+}
+
+/**
+ * Reads an edge list (SNAP-style, CSV; plain or gzip) or a .swg file, from a
+ * path, '-' for stdin, or a readable stream of its bytes.
+ */
+export async function loadGraph(input: string | Readable, options: LoadGraphOptions = {}): Promise<Graph> {
+  const settings = checkInputOptions(options);
+  const name = typeof input === 'string' ? input : (options.name ?? '<stream>');
+  if (typeof input !== 'string') settings.stream = input;
+  const { graph, seconds } = await loadWithHooks(name, settings, options);
+  return new Graph(graph, seconds);
+}
+
+/** Estimate options plus, when a path is given, how to read it. */
+export type EstimateCallOptions = EstimateOptions & LongCallOptions;
+
+/** The input options that only make sense when estimate() reads the file itself. */
+const INPUT_KEYS = ['sourceColumn', 'targetColumn', 'delimiter', 'header', 'skipBadLines', 'parser'] as const;
+
+/** The full internal result (what the CLI formats); estimate() returns its JSON form. */
+export async function estimateFile(graphOrPath: Graph | string, options: EstimateCallOptions = {}): Promise<EstimateResult> {
+  if (graphOrPath instanceof Graph) {
+    const given = INPUT_KEYS.filter((k) => options[k] !== undefined);
+    if (given.length > 0) throw new UsageError(`${given.join(', ')}: reading options go to loadGraph(), not to estimate() on a loaded graph`);
+    const directed = options.directed ?? graphOrPath.directed;
+    if (directed !== graphOrPath.directed)
+      throw new UsageError(`${graphOrPath.file} was loaded ${graphOrPath.directed ? 'directed' : 'undirected'}: load it again with directed: ${directed}`);
+    const settings = checkEstimateOptions({ ...options, directed });
+    const { graph, seconds } = data(graphOrPath);
+    return estimateLoaded(graph, seconds, settings, options);
+  }
+  return estimatePath(graphOrPath, checkEstimateOptions(options), options);
+}
+
+/** Degrees of separation of a graph (or of the file at a path): the same object `smallworld estimate --json` prints. */
+export async function estimate(graphOrPath: Graph | string, options: EstimateCallOptions = {}): Promise<EstimateReport> {
+  return toJson(await estimateFile(graphOrPath, options));
+}
+
+/** What `smallworld path --json` prints. */
+export interface PathReport {
+  from: string;
+  to: string;
+  /** Hops along a shortest chain; null when `to` cannot be reached from `from`. */
+  hops: number | null;
+  /** The ids along it, both ends included; null when unreachable. */
+  path: string[] | null;
+}
+
+async function withGraph<T>(graphOrPath: Graph | string, options: InputOptions & LongCallOptions, work: (graph: LoadedGraph) => T): Promise<T> {
+  if (graphOrPath instanceof Graph) {
+    throwIfAborted(options.signal);
+    return work(data(graphOrPath).graph);
+  }
+  const { graph } = await loadWithHooks(graphOrPath, checkInputOptions(options), options);
+  return work(graph);
+}
+
+/** A shortest chain of introductions from one person to another (ngraph.path over the CSR). */
+export async function shortestPath(graphOrPath: Graph | string, from: string, to: string, options: InputOptions & LongCallOptions = {}): Promise<PathReport> {
+  const a = checkNodeId('from', from);
+  const b = checkNodeId('to', to);
+  return withGraph(graphOrPath, options, (graph) => {
+    lookupNode(graph, a, 'from');
+    lookupNode(graph, b, 'to');
+    const chain = findPath(graph, a, b);
+    return { from: a, to: b, hops: chain ? chain.length - 1 : null, path: chain };
+  });
+}
+
+/** One person's exact figures: people at each hop (1st, 2nd, 3rd-degree...) and their average distance. */
+export async function personFigures(graphOrPath: Graph | string, id: string, options: InputOptions & LongCallOptions = {}): Promise<PersonFigures> {
+  const token = checkNodeId('person', id);
+  return withGraph(graphOrPath, options, (graph) => figuresOf(graph, lookupNode(graph, token, 'person')));
+}
+
+/** Saves a loaded graph as a .swg file, which every call then reads at disk speed. */
+export async function saveGraph(graph: Graph, path: string): Promise<void> {
+  await writeSwg(data(graph).graph, path);
+}
+
+export type { EstimateReport, PersonFigures };

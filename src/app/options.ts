@@ -1,0 +1,197 @@
+/**
+ * The options of every command, checked in one place before a byte is read.
+ * The CLI passes commander's raw strings, the library passes numbers and
+ * booleans; both go through the same checks and get the same messages, so a
+ * bad value or a conflicting combination is a UsageError (exit 2) that says
+ * what to do instead, never a surprise after minutes of loading.
+ */
+import { availableParallelism } from 'node:os';
+import { UsageError } from '../errors.js';
+import { kernelNames } from '../algorithms/kernels/index.js';
+import { MAX_LOG2M, MIN_LOG2M } from '../algorithms/hyperball/hll.js';
+import type { Delimiter } from '../io/sniff.js';
+import type { LoadOptions } from '../io/load.js';
+
+export const DEFAULT_SEED = 1;
+export const DEFAULT_SAMPLES = 1000;
+export const DEFAULT_DIAMETER_BUDGET_SECONDS = 60;
+
+/** Delimiter names as users give them (`--delimiter tab`). */
+export const DELIMITERS: Record<string, Delimiter> = { tab: '\t', comma: ',', semicolon: ';', space: 'whitespace', whitespace: 'whitespace' };
+export type DelimiterName = 'tab' | 'comma' | 'semicolon' | 'space';
+
+/** What one progress report says: which stage, how far, in what unit. */
+export interface ProgressEvent {
+  /** The file (or stream name) being worked on. */
+  file: string;
+  stage: 'load' | 'bfs' | 'hyperball' | 'diameter' | 'person' | 'path';
+  done: number;
+  /** Null when the end is not known in advance (HyperBall's hops, stdin's bytes). */
+  total: number | null;
+  unit: 'bytes' | 'sources' | 'hops' | 'bfs runs';
+}
+
+/** Every long call takes these. */
+export interface LongCallOptions {
+  /** Aborting rejects the call promptly with an AbortError and stops its worker threads. */
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** How to read an edge list. */
+export interface InputOptions {
+  /** Follow edges from the first column to the second only (follows). Default false. */
+  directed?: boolean;
+  /** Header name or 1-based column number. Default: column 1. */
+  sourceColumn?: string | number;
+  /** Header name or 1-based column number. Default: column 2. */
+  targetColumn?: string | number;
+  /** Default: detected. */
+  delimiter?: DelimiterName;
+  /** true: the first data line is a header; false: it is data. Default: detected. */
+  header?: boolean;
+  /** Count and skip malformed lines instead of stopping at the first. */
+  skipBadLines?: boolean;
+  /** 'auto' (default): the byte scanner, csv-parse where needed; 'csv': csv-parse only. */
+  parser?: 'auto' | 'csv';
+  /** Worker threads (default: os.availableParallelism()). */
+  threads?: number | string;
+}
+
+export interface EstimateOptions extends InputOptions {
+  /** BFS sources sampled uniformly without replacement. Default 1000. */
+  samples?: number | string;
+  /** Seed of the sampling (and of HyperBall's hash). Default 1. */
+  seed?: number | string;
+  /** Every node a source: exact figures. */
+  exact?: boolean;
+  /** Sample in rounds until the 95% half-width of the mean distance is at most this. */
+  precision?: number | string;
+  method?: 'bfs' | 'hyperball';
+  /** HyperBall: 2^registers registers per counter (4-12). */
+  registers?: number | string;
+  /** Only pairs within the largest connected component (weakly connected when directed). */
+  largestComponent?: boolean;
+  /** Also this person's exact figures. */
+  person?: string;
+  /** Seconds for the exact diameter; 0 skips it. Default 60. */
+  diameterBudgetSeconds?: number | string;
+  /** BFS kernel (default: the fastest). */
+  kernel?: string;
+}
+
+/** The options after checking: every default filled in, nothing left to interpret. */
+export interface EstimateSettings {
+  samples: number;
+  seed: number;
+  threads: number;
+  exact: boolean;
+  precision: number | null;
+  method: 'bfs' | 'hyperball';
+  log2m: number | null;
+  largestComponent: boolean;
+  person: string | null;
+  diameterBudgetSeconds: number;
+  kernel: string | null;
+  input: LoadOptions;
+}
+
+function integer(name: string, value: number | string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const x = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
+  if (!Number.isInteger(x) || x < min || x > max)
+    throw new UsageError(`${name} ${String(value)}: expected an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}`);
+  return x;
+}
+
+function real(name: string, value: number | string, min: number, strict: boolean): number {
+  const x = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(x) || (strict ? x <= min : x < min)) throw new UsageError(`${name} ${String(value)}: expected a number ${strict ? '>' : '>='} ${min}`);
+  return x;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new UsageError(`${name} ${value}: expected one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function column(name: string, value: string | number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value).trim();
+  if (s === '') throw new UsageError(`${name}: expected a header name or a 1-based column number`);
+  if (/^\d+$/.test(s) && Number(s) < 1) throw new UsageError(`${name} ${s}: columns are numbered from 1`);
+  return s;
+}
+
+/** Input options as the loader takes them. */
+export function checkInputOptions(o: InputOptions): LoadOptions {
+  const delimiter = o.delimiter === undefined ? undefined : DELIMITERS[oneOf('--delimiter', o.delimiter, ['tab', 'comma', 'semicolon', 'space', 'whitespace'])];
+  const parser = o.parser === undefined ? 'auto' : oneOf('--parser', o.parser, ['auto', 'csv'] as const);
+  const sourceColumn = column('--source-column', o.sourceColumn);
+  const targetColumn = column('--target-column', o.targetColumn);
+  if (sourceColumn !== undefined && sourceColumn === targetColumn) throw new UsageError('--source-column and --target-column name the same column');
+  const byName = [sourceColumn, targetColumn].some((c) => c !== undefined && !/^\d+$/.test(c));
+  if (byName && o.header === false) throw new UsageError('a column named by its header needs a header row: drop --no-header, or give the column number');
+  return {
+    directed: o.directed ?? false,
+    sourceColumn,
+    targetColumn,
+    delimiter,
+    header: o.header,
+    skipBadLines: o.skipBadLines ?? false,
+    parser,
+    threads: o.threads === undefined ? availableParallelism() : integer('--threads', o.threads, 1, 1024),
+  };
+}
+
+/**
+ * Checks an estimate's options and resolves every default. Conflicting or
+ * ignored combinations are usage errors that say what to do instead.
+ */
+export function checkEstimateOptions(o: EstimateOptions): EstimateSettings {
+  const input = checkInputOptions(o);
+  const method = o.method === undefined ? 'bfs' : oneOf('--method', o.method, ['bfs', 'hyperball'] as const);
+  const conflict = (message: string) => {
+    throw new UsageError(message);
+  };
+  if (method === 'hyperball') {
+    if (o.exact) conflict('--exact and --method hyperball conflict: HyperBall is approximate; for exact figures use --exact alone (a BFS from every node)');
+    if (o.precision !== undefined) conflict("--precision works with sampled BFS only: HyperBall's interval width is set by --registers");
+    if (o.samples !== undefined) conflict('--samples works with sampled BFS only: HyperBall covers every node; drop --samples');
+    if (o.kernel !== undefined) conflict('--kernel picks a BFS kernel, and HyperBall runs none: drop --kernel');
+    if (o.largestComponent) conflict('--largest-component works with --method bfs only: drop one of them');
+  } else if (o.registers !== undefined) {
+    conflict("--registers sets HyperBall's counters: add --method hyperball, or drop --registers");
+  }
+  if (o.exact) {
+    if (o.samples !== undefined) conflict('--samples and --exact conflict: --exact already uses every node as a source; drop one');
+    if (o.precision !== undefined) conflict('--precision and --exact conflict: --exact is already exact; drop --precision');
+    if (o.seed !== undefined) conflict('--seed has no effect with --exact (every node is a source, nothing is sampled): drop --seed');
+  }
+  if (o.precision !== undefined && o.samples !== undefined) conflict('--precision chooses the number of sources itself: drop --samples, or drop --precision');
+  const kernels = kernelNames();
+  if (o.kernel !== undefined && !kernels.includes(o.kernel)) conflict(`--kernel ${o.kernel}: expected one of ${kernels.join(', ')}`);
+  const person = o.person === undefined ? null : String(o.person);
+  if (person !== null && person.trim() === '') conflict('--person: expected a node id');
+  return {
+    samples: o.samples === undefined ? DEFAULT_SAMPLES : integer('--samples', o.samples, 1),
+    seed: o.seed === undefined ? DEFAULT_SEED : integer('--seed', o.seed, 0, 0xffffffff),
+    threads: input.threads!,
+    exact: o.exact ?? false,
+    precision: o.precision === undefined ? null : real('--precision', o.precision, 0, true),
+    method,
+    log2m: o.registers === undefined ? null : integer('--registers', o.registers, MIN_LOG2M, MAX_LOG2M),
+    largestComponent: o.largestComponent ?? false,
+    person,
+    diameterBudgetSeconds: o.diameterBudgetSeconds === undefined ? DEFAULT_DIAMETER_BUDGET_SECONDS : real('--diameter-budget', o.diameterBudgetSeconds, 0, false),
+    kernel: o.kernel ?? null,
+    input,
+  };
+}
+
+/** Node ids given on the command line (path endpoints, a person): non-empty. */
+export function checkNodeId(what: string, id: unknown): string {
+  if (typeof id !== 'string' && typeof id !== 'number') throw new UsageError(`${what}: expected a node id`);
+  const s = String(id);
+  if (s.trim() === '') throw new UsageError(`${what}: expected a node id, got an empty string`);
+  return s;
+}
