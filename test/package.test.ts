@@ -5,7 +5,7 @@
  * types, run it on the shipped sample with seed 7, and compare with the CLI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,11 @@ describe('the packed library, installed into an empty project', () => {
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     execFileSync(npm, ['install', `./${tarball}`, '--no-audit', '--no-fund', '--prefer-offline', '--silent'], { cwd: project, stdio: ['ignore', 'ignore', 'inherit'] });
     writeFileSync(join(project, 'consumer.ts'), CONSUMER);
+    // The README's library example, verbatim: it must compile and run too.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = /## Library API[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme);
+    expect(example, "README's Library API example").not.toBeNull();
+    writeFileSync(join(project, 'readme-example.ts'), example![1]);
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
@@ -49,7 +54,7 @@ describe('the packed library, installed into an empty project', () => {
           typeRoots: [join(ROOT, 'node_modules/@types')],
           types: ['node'],
         },
-        files: ['consumer.ts'],
+        files: ['consumer.ts', 'readme-example.ts'],
       }),
     );
     const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' });
@@ -66,5 +71,10 @@ describe('the packed library, installed into an empty project', () => {
     expect(fromLibrary.distanceHistogram).toEqual(fromCli.distanceHistogram);
     expect(fromLibrary.nodes).toBe(20_000);
     expect(fromLibrary.stages).toEqual(expect.arrayContaining(['load', 'bfs']));
+
+    const readmeRun = spawnSync(process.execPath, [join(project, 'readme-example.js')], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+    expect(readmeRun.status, readmeRun.stderr).toBe(0);
+    expect(Number(readmeRun.stdout.split(' ')[0])).toBeGreaterThan(3); // the mean distance, then its interval
+    expect(readmeRun.stdout).toMatch(/'0'[\s\S]*'19999'/); // the chain
   });
 });
