@@ -61,6 +61,8 @@ export interface EstimateResult extends Estimate {
   badLinesSkipped: number;
   badLineExamples: Array<{ line: number; reason: string }>;
   header: string[] | null;
+  /** How `header` was decided: 'detected: column names', 'forced by --header', 'none: first line is data (...)'...; null for a .swg input. */
+  headerDecision: string | null;
   seed: number;
   threads: number;
   kernel: string;
@@ -155,6 +157,7 @@ export async function estimateFile(file: string, opts: EstimateOptions = {}): Pr
     badLinesSkipped: stats.badLines,
     badLineExamples: stats.badLineExamples,
     header: format.header ? format.headerFields : null,
+    headerDecision: format.headerDecision ?? null,
     seed,
     threads,
     kernel,

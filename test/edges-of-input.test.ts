@@ -1,0 +1,168 @@
+/**
+ * Issue #10, "No silent damage at the edges": the header rule (a first line is a
+ * header only on evidence, and the summary/JSON say how it was decided).
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/io/load.js';
+import { detectFormat } from '../src/io/sniff.js';
+import { DATASETS, haveShared, runCli, tempFile } from './helpers.js';
+
+/** The graph as sorted "token-token" arcs. */
+function arcs(g: LoadedGraph): string[] {
+  const out: string[] = [];
+  const { offsets, neighbours, n } = g.csr;
+  for (let u = 0; u < n; u++)
+    for (let j = offsets[u]; j < offsets[u + 1]; j++) out.push(`${g.ids.token(u)}-${g.ids.token(neighbours[j])}`);
+  return out.sort();
+}
+
+/** Loads with both parsers; they must agree on the graph, the counts and the header decision. */
+async function loadBoth(file: string, opts: LoadOptions = {}): Promise<LoadedGraph> {
+  const auto = await loadGraph(file, { ...opts, parser: 'auto' });
+  const csv = await loadGraph(file, { ...opts, parser: 'csv' });
+  expect(arcs(csv)).toEqual(arcs(auto));
+  expect(csv.stats).toEqual(auto.stats);
+  expect(csv.format).toEqual(auto.format);
+  return auto;
+}
+
+function hops(file: string, from: string, to: string, extra: string[] = []): number | null {
+  const r = runCli(['path', '-q', '--json', file, from, to, ...extra]);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout).hops;
+}
+
+function estimateJson(file: string, extra: string[] = []): Record<string, unknown> {
+  const r = runCli(['estimate', '-q', '--json', file, ...extra]);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+function summaryHeaderLine(file: string, extra: string[] = []): string {
+  const r = runCli(['estimate', '-q', file, ...extra]);
+  expect(r.status).toBe(0);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('  header '));
+  expect(line).toBeDefined();
+  return line!.replace(/^ {2}header +/, '');
+}
+
+const NIGHTS_WATCH = 'Aemon,Grenn,5\nGrenn,Pyp,3\nPyp,Sam,1\nSam,Jon,2\nJon,Aemon,4\nEdd,Jon,1\n';
+const NIGHTS_WATCH_ARCS = 12; // 6 undirected edges, both directions
+
+describe('header: a first line is a header only on evidence', () => {
+  it('header: a names CSV without a header keeps its first edge (Aemon,Grenn,5), with both parsers', async () => {
+    const file = tempFile('watch.csv', NIGHTS_WATCH);
+    const g = await loadBoth(file);
+    expect(g.format.header).toBe(false);
+    expect(g.format.headerDecision).toBe('none: first line is data (an id on it occurs again)');
+    expect(g.stats).toMatchObject({ lines: 6, edgeLines: 6, nodes: 6, edges: 6 });
+    expect(arcs(g)).toContain('Aemon-Grenn');
+    expect(arcs(g)).toHaveLength(NIGHTS_WATCH_ARCS);
+    // The old rule read line 1 as a header: Aemon-Grenn went through Jon, 2 hops.
+    expect(hops(file, 'Aemon', 'Grenn')).toBe(1);
+
+    const json = estimateJson(file);
+    expect(json).toMatchObject({ nodes: 6, edges: 6, edgeLines: 6, header: null, headerDecision: 'none: first line is data (an id on it occurs again)' });
+    expect(summaryHeaderLine(file)).toBe('none: first line is data (an id on it occurs again); --header if it is a header');
+  });
+
+  it('header: the same names CSV under a header row (source,target,weight) gives the same graph', async () => {
+    const file = tempFile('watch-header.csv', 'source,target,weight\n' + NIGHTS_WATCH);
+    const g = await loadBoth(file);
+    expect(g.format).toMatchObject({ header: true, headerFields: ['source', 'target', 'weight'], headerDecision: 'detected: column names' });
+    expect(g.stats).toMatchObject({ lines: 7, edgeLines: 6, nodes: 6, edges: 6 });
+    expect(arcs(g)).toEqual(arcs(await loadGraph(tempFile('watch-again.csv', NIGHTS_WATCH))));
+    expect(hops(file, 'Aemon', 'Grenn')).toBe(1);
+    expect(estimateJson(file)).toMatchObject({ header: ['source', 'target', 'weight'], headerDecision: 'detected: column names' });
+    expect(summaryHeaderLine(file)).toBe('row (source, target, weight), detected: column names; --no-header reads it as data');
+
+    // Semicolons, Gephi's capitalised names, a _id variant: the same.
+    for (const head of ['Source;Target;Weight', 'user_id;friend_id;since', 'FromNodeId;ToNodeId;w']) {
+      const semi = await loadBoth(tempFile('watch-semi.csv', `${head}\n${NIGHTS_WATCH.replaceAll(',', ';')}`));
+      expect(semi.format.headerDecision).toBe('detected: column names');
+      expect(semi.stats).toMatchObject({ edgeLines: 6, nodes: 6, edges: 6 });
+    }
+  });
+
+  it('header: José,Zoë / Zoë,Łukasz (UTF-8 names, no header) keeps every edge, with both parsers', async () => {
+    const text = 'José,Zoë\nZoë,Łukasz\nŁukasz,Ana\n';
+    const file = tempFile('utf8.csv', text);
+    const g = await loadBoth(file);
+    expect(g.format.header).toBe(false);
+    expect(g.stats).toMatchObject({ lines: 3, edgeLines: 3, nodes: 4, edges: 3 });
+    expect(arcs(g)).toContain('José-Zoë');
+    expect(hops(file, 'José', 'Zoë')).toBe(1);
+
+    // With a header row: the same graph; gzipped and with a BOM: the same too.
+    const withHeader = await loadBoth(tempFile('utf8-header.csv', 'from,to\n' + text));
+    expect(withHeader.format.headerDecision).toBe('detected: column names');
+    expect(arcs(withHeader)).toEqual(arcs(g));
+    const gz = await loadBoth(tempFile('utf8-bom.csv.gz', '\ufeff' + text, true));
+    expect(gz.format.header).toBe(false);
+    expect(arcs(gz)).toEqual(arcs(g));
+  });
+
+  it('header: a first row whose ids never recur and that names no columns is data (no evidence)', async () => {
+    // Neither Mance nor Tormund occurs again and neither looks like a column name: data.
+    const g = await loadBoth(tempFile('no-evidence.csv', 'Mance,Tormund\nJon,Ygritte\nYgritte,Orell\n'));
+    expect(g.format).toMatchObject({ header: false, headerDecision: 'none: first line is data (no sign of a header)' });
+    expect(g.stats).toMatchObject({ edgeLines: 3, nodes: 5, edges: 3 });
+  });
+
+  it('header: column-like names are data when they occur again (u,v / v,w) or share the ids\' shape (user_1,user_2)', async () => {
+    const uv = await loadBoth(tempFile('uv.csv', 'u,v\nv,w\nw,u\n'));
+    expect(uv.format.headerDecision).toBe('none: first line is data (an id on it occurs again)');
+    expect(uv.stats).toMatchObject({ edgeLines: 3, nodes: 3, edges: 3 });
+
+    const users = await loadBoth(tempFile('users.csv', 'user_1,user_2\nuser_5,user_9\nuser_9,user_7\n'));
+    expect(users.format.header).toBe(false);
+    expect(users.stats).toMatchObject({ edgeLines: 3, nodes: 5, edges: 3 });
+    // node_1,node_2 over numeric ids (the Deezer/MUSAE files): a header.
+    const musae = await loadBoth(tempFile('musae.csv', 'node_1,node_2\n0,1\n1,2\n'));
+    expect(musae.format).toMatchObject({ header: true, headerDecision: 'detected: column names' });
+  });
+
+  it('header: a non-numeric first row over numeric rows is a header; one whose ids recur is data', async () => {
+    const g = await loadBoth(tempFile('people.csv', 'Person A,Person B\n1,2\n2,3\n3,1\n'));
+    expect(g.format).toMatchObject({ header: true, headerFields: ['Person A', 'Person B'], headerDecision: 'detected: first row non-numeric, rest numeric' });
+    expect(g.stats).toMatchObject({ edgeLines: 3, nodes: 3, edges: 3 });
+    // Whitespace lists too (the old rule's case); but alice occurring again makes line 1 data.
+    const mixed = await loadBoth(tempFile('mixed.txt', 'alice bob\n1 2\n2 alice\n'));
+    expect(mixed.format.header).toBe(false);
+    expect(mixed.stats).toMatchObject({ edgeLines: 3, nodes: 4, edges: 3 });
+  });
+
+  it('header: --header, --no-header and a column given by name decide, and the summary names the flag that reverses it', async () => {
+    const named = tempFile('named.csv', 'follower_id,followee_id,since\nAemon,Grenn,2020\nGrenn,Pyp,2021\n');
+    const watch = tempFile('watch-forced.csv', NIGHTS_WATCH);
+    expect((await loadBoth(watch, { header: true })).format).toMatchObject({ header: true, headerFields: ['Aemon', 'Grenn', '5'], headerDecision: 'forced by --header' });
+    expect((await loadBoth(named, { header: false })).format.headerDecision).toBe('none: forced by --no-header');
+    const byName = await loadBoth(named, { sourceColumn: 'followee_id', targetColumn: 'follower_id', directed: true });
+    expect(byName.format.headerDecision).toBe('implied by --source-column followee_id');
+    expect(arcs(byName)).toEqual(['Grenn-Aemon', 'Pyp-Grenn']);
+
+    expect(summaryHeaderLine(watch, ['--header'])).toBe('row (Aemon, Grenn, 5), forced by --header; --no-header reads it as data');
+    expect(summaryHeaderLine(named, ['--no-header'])).toBe('none: forced by --no-header; --header if it is a header');
+    expect(estimateJson(watch, ['--header'])).toMatchObject({ edgeLines: 5, header: ['Aemon', 'Grenn', '5'], headerDecision: 'forced by --header' });
+    expect(estimateJson(named, ['--source-column', 'follower_id'])).toMatchObject({ edgeLines: 2, headerDecision: 'implied by --source-column follower_id' });
+  });
+
+  it.skipIf(!haveShared())('header: every shared dataset with a header row (from,to / node_1,node_2 / id_1,id_2) is detected; the others have none', () => {
+    const withHeader: Record<string, string[]> = {
+      'ENGB_edges.csv.gz': ['from', 'to'],
+      'HU_edges.csv.gz': ['node_1', 'node_2'],
+      'deezer_europe_edges.csv.gz': ['node_1', 'node_2'],
+      'facebook_edges.csv.gz': ['id_1', 'id_2'],
+    };
+    const others = ['soc-sign-bitcoinalpha.csv.gz', 'CollegeMsg.txt.gz', 'CA-GrQc.txt.gz', 'karate.txt.gz', 'facebook_combined.txt.gz'];
+    const sample = (name: string) => gunzipSync(readFileSync(join(DATASETS, name))).subarray(0, 64 * 1024).toString('utf8');
+    for (const [name, fields] of Object.entries(withHeader))
+      expect(detectFormat(sample(name)), name).toMatchObject({ header: true, headerFields: fields, headerDecision: 'detected: column names' });
+    for (const name of others) expect(detectFormat(sample(name)), name).toMatchObject({ header: false });
+  });
+});
