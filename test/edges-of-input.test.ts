@@ -1,12 +1,14 @@
 /**
  * Issue #10, "No silent damage at the edges": the header rule (a first line is a
- * header only on evidence, and the summary/JSON say how it was decided).
+ * header only on evidence, and the summary/JSON say how it was decided) and CRLF
+ * files counted once per line.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/io/load.js';
+import { countLines, scanRange } from '../src/io/scan.js';
 import { detectFormat } from '../src/io/sniff.js';
 import { DATASETS, haveShared, runCli, tempFile } from './helpers.js';
 
@@ -164,5 +166,33 @@ describe('header: a first line is a header only on evidence', () => {
     for (const [name, fields] of Object.entries(withHeader))
       expect(detectFormat(sample(name)), name).toMatchObject({ header: true, headerFields: fields, headerDecision: 'detected: column names' });
     for (const name of others) expect(detectFormat(sample(name)), name).toMatchObject({ header: false });
+  });
+});
+
+describe('CRLF: a CRLF line end is one line', () => {
+  const lf = '# c\n1\t2\n2\t3\n3\t4\n';
+  const crlf = lf.replaceAll('\n', '\r\n');
+  const cr = lf.replaceAll('\n', '\r');
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  const params = { delimiter: 0, sourceIndex: 0, targetIndex: 1, skipFirstDataLine: false };
+
+  it('CRLF: the pair buffer of a CRLF file is sized for its lines once, as for LF (and CR-only)', () => {
+    expect(countLines(bytes(lf), 0, lf.length)).toBe(5); // 4 line ends + a possible unterminated last line
+    expect(countLines(bytes(crlf), 0, crlf.length)).toBe(5); // was 9: CR and LF each counted
+    expect(countLines(bytes(cr), 0, cr.length)).toBe(5);
+    const [a, b, c] = [lf, crlf, cr].map((s) => scanRange(bytes(s), 0, bytes(s).length, params));
+    expect(b.pairs.length).toBe(a.pairs.length); // capacity: 2 per line
+    expect(c.pairs.length).toBe(a.pairs.length);
+    expect([b.lines, b.count]).toEqual([a.lines, a.count]);
+    // A range that ends between CR and LF still counts that line (an upper bound must stay one).
+    expect(countLines(bytes('1 2\r\n3 4\r'), 0, 10)).toBe(3);
+  });
+
+  it('CRLF: loading a CRLF file counts the same lines and edges as LF, with both parsers', async () => {
+    const a = await loadBoth(tempFile('lf.txt', lf));
+    const b = await loadBoth(tempFile('crlf.txt', crlf));
+    expect(b.stats).toEqual(a.stats);
+    expect(b.stats).toMatchObject({ lines: 4, edgeLines: 3, edges: 3 });
+    expect(arcs(b)).toEqual(arcs(a));
   });
 });
