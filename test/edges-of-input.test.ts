@@ -1,15 +1,17 @@
 /**
  * Issue #10, "No silent damage at the edges": the header rule (a first line is a
- * header only on evidence, and the summary/JSON say how it was decided) and CRLF
- * files counted once per line.
+ * header only on evidence, and the summary/JSON say how it was decided), CRLF
+ * files counted once per line, and messages that say what to do.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { InputError } from '../src/errors.js';
 import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/io/load.js';
 import { countLines, scanRange } from '../src/io/scan.js';
 import { detectFormat } from '../src/io/sniff.js';
+import { writeSwg } from '../src/io/swg.js';
 import { DATASETS, haveShared, runCli, tempFile } from './helpers.js';
 
 /** The graph as sorted "token-token" arcs. */
@@ -194,5 +196,60 @@ describe('CRLF: a CRLF line end is one line', () => {
     expect(b.stats).toEqual(a.stats);
     expect(b.stats).toMatchObject({ lines: 4, edgeLines: 3, edges: 3 });
     expect(arcs(b)).toEqual(arcs(a));
+  });
+});
+
+describe('wording: messages that say what to do', () => {
+  async function swgBytes(): Promise<Buffer> {
+    const out = tempFile('g.swg', '');
+    await writeSwg(await loadGraph(tempFile('for-swg.csv', NIGHTS_WATCH)), out);
+    return readFileSync(out);
+  }
+
+  it('wording: .swg on stdin says to give it by path (exit 1, not "binary data")', async () => {
+    const r = runCli(['estimate', '-q', '-'], await swgBytes());
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('smallworld: -: a .swg graph file on standard input: .swg files are read by path, not from stdin; give the file name instead of -\n');
+    expect(r.stderr).not.toContain('binary data');
+    // By path it reads, with every edge.
+    const byPath = tempFile('by-path.swg', await swgBytes());
+    expect(hops(byPath, 'Aemon', 'Grenn')).toBe(1);
+  });
+
+  it('wording: a gzipped .swg says to gunzip it first (by path and on stdin)', async () => {
+    const gz = gzipSync(await swgBytes());
+    const file = tempFile('g.swg.gz', gz);
+    const r = runCli(['path', '-q', file, 'Aemon', 'Grenn']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`smallworld: ${file}: a gzipped .swg graph file: .swg files are read uncompressed; gunzip it first, then give the .swg path\n`);
+    const s = runCli(['estimate', '-q', '-'], gz);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toBe('smallworld: -: a gzipped .swg graph file on standard input: .swg files are read by path, uncompressed; gunzip it to a file and give its name\n');
+    await expect(loadGraph(file)).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('wording: --skip-bad-lines where every line is bad says all N data lines were bad, and the first', async () => {
+    const file = tempFile('all-bad.csv', 'Aemon\nGrenn\n\nPyp,\n');
+    for (const parser of ['auto', 'csv'] as const) {
+      const err = await loadGraph(file, { skipBadLines: true, parser }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).reason).toBe('no edges: all 3 data lines were bad (first: line 1: expected 2 columns, found 1)');
+    }
+    const r = runCli(['estimate', '-q', '--skip-bad-lines', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`smallworld: ${file}: no edges: all 3 data lines were bad (first: line 1: expected 2 columns, found 1)\n`);
+    expect(r.stderr).not.toContain('only comments');
+    const one = tempFile('one-bad.csv', '# c\nAemon\n');
+    expect(runCli(['estimate', '-q', '--skip-bad-lines', one]).stderr).toBe(`smallworld: ${one}: no edges: the one data line was bad (line 2: expected 2 columns, found 1)\n`);
+  });
+
+  it('wording: a file with only a header row says so and names --no-header; only comments says that', async () => {
+    const head = tempFile('only-header.csv', 'source,target\n');
+    const r = runCli(['estimate', '-q', head]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`smallworld: ${head}: no edges: only a header row (source, target), comments or blank lines; --no-header reads that row as data\n`);
+    const comments = tempFile('only-comments.txt', '# a\n% b\n\n');
+    expect(runCli(['estimate', '-q', comments]).stderr).toBe(`smallworld: ${comments}: no edges: only comments or blank lines\n`);
   });
 });
