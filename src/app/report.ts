@@ -35,9 +35,9 @@ export function formatSummary(r: EstimateResult): string {
   lines.push(`  graph                   ${int(r.nodes)} nodes, ${int(r.edges)} ${kind}`);
   lines.push(
     `  input                   ${int(r.linesRead)} lines, ${int(r.edgeLines)} edge lines` +
-      (r.header ? `, header row (${r.header.join(', ')})` : '') +
       `; ${duplicatesPhrase(r)}`,
   );
+  if (r.headerDecision) lines.push(`  header                  ${r.header ? `row (${r.header.join(', ')}), ${r.headerDecision}; --no-header reads it as data` : `${r.headerDecision}; --header if it is a header`}`);
   if (r.badLinesSkipped > 0) {
     const examples = r.badLineExamples.map((b) => `line ${b.line}: ${b.reason}`).join('; ');
     lines.push(`  bad lines skipped       ${int(r.badLinesSkipped)} (${examples}${r.badLinesSkipped > r.badLineExamples.length ? '; ...' : ''})`);
@@ -172,6 +172,7 @@ export function toJson(r: EstimateResult) {
     badLinesSkipped: r.badLinesSkipped,
     badLineExamples: r.badLineExamples,
     header: r.header,
+    headerDecision: r.headerDecision,
     sources: r.sources,
     seed: r.seed,
     threads: r.threads,

@@ -36,6 +36,8 @@ export interface EstimateResult extends Estimate {
   badLinesSkipped: number;
   badLineExamples: Array<{ line: number; reason: string }>;
   header: string[] | null;
+  /** How `header` was decided: 'detected: column names', 'forced by --header', 'none: first line is data (...)'...; null for a .swg input. */
+  headerDecision: string | null;
   seed: number;
   threads: number;
   /** The BFS kernel; null with HyperBall, which runs none. */
@@ -183,6 +185,7 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
     badLinesSkipped: stats.badLines,
     badLineExamples: stats.badLineExamples,
     header: format.header ? format.headerFields : null,
+    headerDecision: format.headerDecision ?? null,
     seed: s.seed,
     threads: s.threads,
     kernel,

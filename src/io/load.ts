@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { parse, CsvError, type Options as CsvOptions } from 'csv-parse';
 import { describeFsError, InputError, UsageError } from '../errors.js';
-import { isSwg, readSwg } from './swg.js';
+import { isSwg, readSwg, SWG_MAGIC } from './swg.js';
 import { EdgeBuffer } from '../graph/edges.js';
 import { detectFormat, type EdgeListFormat, type FormatOptions } from './sniff.js';
 import { buildCsr } from '../graph/csr.js';
@@ -182,6 +182,19 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
   }
   const { head, sample } = sniffed!;
   if (sample.trim() === '') throw new InputError(file, undefined, 'empty file: no edges');
+  if (isSwg(Buffer.from(sample.slice(0, SWG_MAGIC.length)))) {
+    // A .swg reaches here only from stdin or gzipped: readSwg reads it by path, uncompressed (sections by offset).
+    const stdin = file === '-';
+    throw new InputError(
+      file,
+      undefined,
+      !source.compressed
+        ? 'a .swg graph file on standard input: .swg files are read by path, not from stdin; give the file name instead of -'
+        : stdin
+          ? 'a gzipped .swg graph file on standard input: .swg files are read by path, uncompressed; gunzip it to a file and give its name'
+          : 'a gzipped .swg graph file: .swg files are read uncompressed; gunzip it first, then give the .swg path',
+    );
+  }
   const nul = sample.indexOf('\0');
   if (nul >= 0) {
     const line = sample.slice(0, nul).split(/\r\n|\r|\n/).length;
@@ -229,7 +242,7 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
     edgeLines += r.edgeLines;
     badLines = r.badLines;
   }
-  if (edgeLines === 0) throw new InputError(file, undefined, 'no edges found (only comments, blank lines or a header)');
+  if (edgeLines === 0) throw new InputError(file, undefined, noEdgesReason(format, badLines));
 
   const nodeIds = ids.finish();
   const { csr, stats } = buildCsr(edges, nodeIds.size, opts.directed ?? false);
@@ -353,6 +366,17 @@ function streamError(file: string, line: number, err: unknown): InputError {
     return new InputError(file, line, 'gzip data ends early (truncated file?)');
   if (typeof code === 'string' && code.startsWith('Z_')) return new InputError(file, line, `corrupt gzip data (${(err as Error).message})`);
   return new InputError(file, line, describeFsError(err));
+}
+
+/** Why a file gave no edges, and what to do about it. */
+function noEdgesReason(format: EdgeListFormat, badLines: BadLines): string {
+  if (badLines.count > 0) {
+    const first = badLines.examples[0];
+    const which = badLines.count === 1 ? 'the one data line was bad (' : `all ${badLines.count} data lines were bad (first: `;
+    return `no edges: ${which}line ${first.line}: ${first.reason})`;
+  }
+  if (format.header) return `no edges: only a header row (${format.headerFields.join(', ')}), comments or blank lines; --no-header reads that row as data`;
+  return 'no edges: only comments or blank lines';
 }
 
 interface BadLines {

@@ -46,10 +46,16 @@ const CR = 13;
 const SPACE = 32;
 const TAB = 9;
 
-/** Lines in bytes[start, end): an upper bound on the pairs a range can yield. */
+/**
+ * Lines in bytes[start, end): an upper bound on the pairs a range can yield. A CRLF is one
+ * line end (LF, and CR not followed by LF), so a CRLF file sizes its pair buffer as LF's does.
+ */
 export function countLines(bytes: Uint8Array, start: number, end: number): number {
   let lines = 1;
-  for (let i = start; i < end; i++) if (bytes[i] === LF || bytes[i] === CR) lines++;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c === LF || (c === CR && (i + 1 >= end || bytes[i + 1] !== LF))) lines++;
+  }
   return lines;
 }
 
