@@ -4,7 +4,6 @@
  * diameter, spid, and the per-person percentiles. Shared by every method, so a
  * figure means the same thing whether BFS or HyperBall produced the histogram.
  */
-import type { Estimate } from './estimate.js';
 
 /** Sums histograms of different lengths element by element. */
 export function mergeHistograms(histograms: number[][]): number[] {
@@ -80,7 +79,17 @@ export interface PerPersonBin {
 const PER_PERSON_BIN = 0.25;
 
 /** Percentiles (nearest rank) and a histogram (bins of 0.25 hops) of the sources' own mean distances, over sources that reach anyone. */
-export function perPersonPercentiles(reached: number[], distanceSum: number[]): Estimate['perPersonMeanDistance'] {
+/** Percentiles of each sampled person's own mean distance, and their histogram. */
+export interface PerPersonMeanDistance {
+  p10: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  histogram: PerPersonBin[];
+}
+
+export function perPersonPercentiles(reached: number[], distanceSum: number[]): PerPersonMeanDistance | null {
   const means = reached.flatMap((r, i) => (r > 0 ? [distanceSum[i] / r] : [])).sort((a, b) => a - b);
   if (means.length === 0) return null;
   const at = (q: number) => means[Math.min(means.length - 1, Math.max(0, Math.ceil(q * means.length) - 1))];

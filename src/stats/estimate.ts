@@ -6,7 +6,7 @@
  * the answer does not depend on which thread ran which batch, or on how many threads there were.
  */
 import type { BatchResult } from '../algorithms/kernels/types.js';
-import { distanceQuantile, effectiveDiameter, mergeHistograms, perPersonPercentiles, spid, withinFractions, type PerPersonBin } from './distribution.js';
+import { distanceQuantile, effectiveDiameter, mergeHistograms, perPersonPercentiles, spid, withinFractions, type PerPersonMeanDistance } from './distribution.js';
 import { hopIntervals, meanWithInterval } from './intervals.js';
 
 export interface Estimate {
@@ -36,7 +36,7 @@ export interface Estimate {
   /** spid: variance / mean of the distance distribution (Backstrom et al.; < 1 "small world"). */
   spid: number | null;
   /** Each sampled person's own average distance to the people they reach: percentiles. */
-  perPersonMeanDistance: { p10: number; p25: number; p50: number; p75: number; p90: number; histogram: PerPersonBin[] } | null;
+  perPersonMeanDistance: PerPersonMeanDistance | null;
   /** Largest distance seen: a lower bound on the diameter (the diameter itself when exact). */
   maxDistanceSeen: number;
   /** Share of ordered pairs (s, t), s != t, with t reachable from s. */
