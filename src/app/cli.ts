@@ -10,7 +10,7 @@ import type { Delimiter } from '../io/sniff.js';
 import { kernelNames } from '../algorithms/kernels/index.js';
 import { loadGraph } from '../io/load.js';
 import { createProgress } from './progress.js';
-import { writeSwg } from '../io/swg.js';
+import { checkSwgTarget, writeSwg } from '../io/swg.js';
 import { shortestPath } from '../algorithms/path.js';
 import { formatSummary, formatTable, toJson } from './report.js';
 import { DEFAULT_SAMPLES, DEFAULT_SEED, estimateFile, type EstimateResult } from './run.js';
@@ -129,9 +129,11 @@ const convert = program
   .argument('<out>', 'the .swg file to write (written to a temporary name, then renamed into place)')
   .option('--directed', 'keep edge direction (follows); default undirected')
   .option('--threads <N>', 'threads for parsing', positiveInt)
+  .option('--force', 'replace <out> if it is an existing regular file')
   .option('-q, --quiet', 'no progress bar')
   .action(async (edges: string, out: string, o) => {
     const t0 = performance.now();
+    await checkSwgTarget(out, { force: o.force ?? false }); // before the load: a wrong target fails at once
     const progress = createProgress(!o.quiet);
     progress.start(`loading ${edges}`, 0, 'bytes');
     let graph;
@@ -145,7 +147,7 @@ const convert = program
     } finally {
       progress.stop();
     }
-    await writeSwg(graph, out);
+    await writeSwg(graph, out, { force: o.force ?? false });
     const s = graph.stats;
     process.stdout.write(
       `${out}: ${s.nodes} nodes, ${s.edges} ${graph.csr.directed ? 'arcs' : 'edges'} from ${s.edgeLines} edge lines ` +
