@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { InputError, UsageError } from '../src/errors.js';
 import { buildCsr, type Csr } from '../src/graph/csr.js';
 import { EdgeBuffer } from '../src/graph/edges.js';
@@ -16,7 +16,19 @@ import { chooseHyperBallLog2m, largestFittingLog2m, LimitError, MAX_ARCS, MAX_VI
 import { runHyperBall } from '../src/algorithms/hyperball/index.js';
 import { loadGraph } from '../src/io/load.js';
 import { readSwg, writeSwg } from '../src/io/swg.js';
+import { shortestPath } from '../src/algorithms/path.js';
 import { tempFile } from './helpers.js';
+
+// ngraph.path as it fails when a search touches more than 2^24 nodes (V8's Map limit), without
+// touching them: only the path test below calls it.
+vi.mock('ngraph.path', () => {
+  const finder = () => ({
+    find: () => {
+      throw new RangeError('Map maximum size exceeded');
+    },
+  });
+  return { default: { nba: finder, aStar: finder } };
+});
 
 const outDir = mkdtempSync(join(tmpdir(), 'smallworld-limits-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
@@ -142,5 +154,14 @@ describe('limits (issue #10)', () => {
     );
     expect(largestFittingLog2m(n)).toBe(11);
     expect(largestFittingLog2m(2 ** 28 + 1)).toBe(3); // beyond 2^28 nodes not even 2^4 registers fit
+  });
+
+  it('limits: path past the 2^24 nodes ngraph.path can hold in its Map fails with one line', async () => {
+    const g = await loadGraph(tempFile('limits-path.txt', 'a b\nb c\n'), { threads: 1 });
+    const err = thrown(() => shortestPath(g, 'a', 'c'));
+    expect(err).toBeInstanceOf(LimitError);
+    expect((err as Error).message).toBe(
+      `${g.file}: the search for a chain from a to c touched more than 16,777,216 people, the most ngraph.path's Map holds (a V8 limit); smallworld path cannot answer for this pair`,
+    );
   });
 });

@@ -16,6 +16,9 @@
  *   reader and writer) takes views of one chunk at a time; HyperBall's counters
  *   are one-byte registers read through a Uint8Array, so each copy of them must
  *   fit in 4 GiB: n * 2^log2m <= 2^32.
+ * - Map entries. A V8 Map holds at most 2^24 entries; ngraph.path (`smallworld
+ *   path`) keeps one per node its search touches, so a search touching more
+ *   than 16.7M people fails, with one line saying so.
  *
  * The guards take the limit as a parameter (the real one by default) so tests
  * can try them with small sizes.
@@ -26,6 +29,8 @@ import { InputError, UsageError } from '../errors.js';
 export const MAX_ARCS = 2 ** 32 - 1;
 /** Nodes: numbered in u32, with n + 1 offsets. */
 export const MAX_NODES = 2 ** 32 - 2;
+/** Entries of a V8 Map: ngraph.path's search state holds one per node touched. */
+export const MAX_MAP_ENTRIES = 2 ** 24;
 /** Elements of one typed array, hence bytes of one Uint8Array view (V8's kMaxLength on 64-bit). */
 export const MAX_VIEW_BYTES = 2 ** 32;
 
