@@ -131,12 +131,16 @@ describe('writeSwg + readSwg round trip', () => {
     }
   });
 
-  it('leaves no temporary file behind, and replaces an existing file', async () => {
+  it('leaves no temporary file behind, and replaces an existing file only with force', async () => {
     const g = await loadText('small.txt', '1 2\n2 3\n');
     const path = outPath();
     writeFileSync(path, 'old content');
-    await writeSwg(g, path);
-    await writeSwg(g, path);
+    const refused = await writeSwg(g, path).then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(InputError);
+    expect((refused as InputError).message).toBe(`${path}: already exists (use --force to replace it)`);
+    expect(readFileSync(path, 'utf8')).toBe('old content');
+    await writeSwg(g, path, { force: true });
+    await writeSwg(g, path, { force: true });
     expect(readdirSync(join(path, '..'))).toEqual(['graph.swg']);
     expect((await readSwg(path)).stats.edges).toBe(2);
   });

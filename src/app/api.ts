@@ -140,9 +140,9 @@ export async function personFigures(graphOrPath: Graph | string, id: string, opt
   return withGraph(graphOrPath, options, (graph) => figuresOf(graph, lookupNode(graph, token, 'person')));
 }
 
-/** Saves a loaded graph as a .swg file, which every call then reads at disk speed. */
-export async function saveGraph(graph: Graph, path: string): Promise<void> {
-  await writeSwg(data(graph).graph, path);
+/** Saves a loaded graph as a .swg file, which every call then reads at disk speed. An existing file is replaced only with `force`; only regular files are written. */
+export async function saveGraph(graph: Graph, path: string, options: { force?: boolean } = {}): Promise<void> {
+  await writeSwg(data(graph).graph, path, { force: options.force ?? false });
 }
 
 export type { EstimateReport, PersonFigures };

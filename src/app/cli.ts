@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { errorLine, exitCodeOf, EXIT, InputError, UsageError } from '../errors.js';
 import { kernelNames } from '../algorithms/kernels/index.js';
-import { writeSwg } from '../io/swg.js';
+import { checkSwgTarget, writeSwg } from '../io/swg.js';
 import { shortestPath } from '../algorithms/path.js';
 import { createProgress, progressListener } from './progress.js';
 import { formatSummary, formatTable, outcomeJson, toJson, type FileOutcome } from './report.js';
@@ -120,9 +120,12 @@ const convert = program
   .argument('<edges>', 'edge list (any format estimate reads), or - for stdin')
   .argument('<out>', 'the .swg file to write (written to a temporary name, then renamed into place)')
   .option('--directed', 'keep edge direction (follows); default undirected')
+  .option('--force', 'replace <out> if it is an existing regular file')
   .option('-q, --quiet', 'no progress bar')
   .action(async (edges: string, out: string, o) => {
     const input = checkInputOptions(inputFrom(o));
+    const force = o.force ?? false;
+    await checkSwgTarget(out, { force }); // before the load: a wrong target fails at once
     const t0 = performance.now();
     const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
     let loaded;
@@ -132,7 +135,7 @@ const convert = program
       bars.stop();
     }
     const graph = loaded.graph;
-    await writeSwg(graph, out);
+    await writeSwg(graph, out, { force });
     const s = graph.stats;
     process.stdout.write(
       `${out}: ${s.nodes} nodes, ${s.edges} ${graph.csr.directed ? 'arcs' : 'edges'} from ${s.edgeLines} edge lines ` +

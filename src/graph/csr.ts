@@ -8,6 +8,7 @@
  * Cost: 4 bytes per stored adjacency entry + 4 bytes per node (+ the id table).
  */
 import type { EdgeBuffer } from './edges.js';
+import { checkArcs, checkNodes, MAX_ARCS } from './limits.js';
 
 export interface Csr {
   /** Number of nodes. */
@@ -36,7 +37,6 @@ export interface BuildStats {
   selfLoops: number;
 }
 
-const MAX_ARCS = 0xffffffff;
 /** Lists up to this length are sorted by insertion sort in place; longer ones by TypedArray sort. */
 const INSERTION_MAX = 48;
 
@@ -48,9 +48,32 @@ const INSERTION_MAX = 48;
  * TypedArray sort. Self-loops are counted and skipped. The edge buffer is
  * released right after the scatter, so the raw pairs and the lists are the only
  * big arrays alive together.
+ *
+ * Limits (src/graph/limits.ts): at most MAX_ARCS = 2^32 - 1 adjacency entries
+ * before repeats are removed (offsets and positions are u32). The entries are
+ * counted in a JS number, exact to 2^53, before the u32 degree counts could
+ * wrap and before the neighbour array is allocated; beyond the limit a
+ * LimitError names it (`file`, when given, names the input). `maxArcs` is
+ * for tests only.
  */
-export function buildCsr(edges: EdgeBuffer, n: number, directed: boolean): { csr: Csr; stats: BuildStats } {
+export function buildCsr(
+  edges: EdgeBuffer,
+  n: number,
+  directed: boolean,
+  file?: string,
+  maxArcs = MAX_ARCS,
+): { csr: Csr; stats: BuildStats } {
+  checkNodes(n, file);
   const pieces = edges.pieces();
+  // Arcs to scatter, in a type that cannot wrap: every pair but the self-loops, twice when undirected.
+  let pairsTotal = 0;
+  for (const [, pairs] of pieces) pairsTotal += pairs;
+  if ((directed ? 1 : 2) * pairsTotal > maxArcs) {
+    // Only now are self-loops worth counting: they are dropped, so they do not count against the limit.
+    let loops = 0;
+    for (const [chunk, pairs] of pieces) for (let i = 0; i < pairs * 2; i += 2) if (chunk[i] === chunk[i + 1]) loops++;
+    checkArcs((directed ? 1 : 2) * (pairsTotal - loops), 'the edge list (repeated edges included) gives', file, maxArcs);
+  }
   const start = new Uint32Array(n + 1);
   let selfLoops = 0;
   for (const [chunk, pairs] of pieces) {
@@ -66,8 +89,7 @@ export function buildCsr(edges: EdgeBuffer, n: number, directed: boolean): { csr
     }
   }
   for (let v = 0; v < n; v++) start[v + 1] += start[v];
-  const raw = start[n];
-  if (raw > MAX_ARCS) throw new Error(`graph too large: ${raw} adjacency entries (limit 2^32 - 1)`);
+  const raw = start[n]; // below 2^32: checked above, so no count wrapped
 
   let neighbours = new Uint32Array(new SharedArrayBuffer(4 * raw));
   const fill = start.slice(0, n);

@@ -245,7 +245,7 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
   if (edgeLines === 0) throw new InputError(file, undefined, noEdgesReason(format, badLines));
 
   const nodeIds = ids.finish();
-  const { csr, stats } = buildCsr(edges, nodeIds.size, opts.directed ?? false);
+  const { csr, stats } = buildCsr(edges, nodeIds.size, opts.directed ?? false, file);
   return {
     file,
     csr,

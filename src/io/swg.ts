@@ -29,8 +29,11 @@
  *
  * The file ends right after the meta section. Padding bytes are not checksummed.
  *
- * Safety: the writer writes to `<path>.tmp-<pid>` and renames it into place, so a
- * file at `path` is always complete. The reader checks the header checksum, the
+ * Safety: the writer replaces only regular files (checkSwgTarget: never a device,
+ * directory, FIFO or symbolic link, and an existing file only with `force`). It
+ * writes to `<path>.tmp-<pid>` beside the target and renames (or, without
+ * `force`, hard-links) it into place, so a file at `path` is always complete;
+ * the temporary file is removed on error, SIGINT and SIGTERM. The reader checks the header checksum, the
  * layout and the sizes against the file's, every section checksum, and the shape
  * the kernels rely on (offsets from 0 to arcs, never decreasing; every neighbour
  * below n; numeric ids ascending; string ids distinct), so a truncated or damaged
@@ -42,12 +45,19 @@
  * memory), next to ~400 ms for fs.readFileSync of the same file; they run while
  * the next chunk is read (see readSection), so readSwg takes ~1.2x readFileSync.
  *
+ * Size: up to the CSR's limit (src/graph/limits.ts: 2^32 - 1 arcs). Sections
+ * larger than 4 GiB (above 2^30 arcs) are fine: they are read, written and
+ * checksummed through byte views of one IO_CHUNK at a time, never one view of
+ * the whole array (a Uint8Array spans at most 4 GiB).
+ *
  * Little-endian machines only (x86, ARM): the sections are the in-memory arrays
  * byte for byte, read straight into SharedArrayBuffers without conversion.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { InputError, describeFsError } from '../errors.js';
+import { checkArcs, checkNodes, count, MAX_VIEW_BYTES } from '../graph/limits.js';
 import type { EdgeListFormat } from './sniff.js';
 import type { Csr } from '../graph/csr.js';
 import { IdTable } from '../graph/id-table.js';
@@ -83,7 +93,7 @@ const AT = {
 
 const SECTION_NAMES = ['offsets', 'neighbours', 'ids', 'meta'] as const;
 
-/** Reads and writes go in pieces of this size. */
+/** Reads and writes go in pieces of this size, each through its own byte view (well below MAX_VIEW_BYTES). */
 const IO_CHUNK = 8 << 20;
 /** Checksum and range check walk a chunk in pieces this small, so the second pass finds it in cache. */
 const CHECK_PIECE = 256 << 10;
@@ -109,39 +119,153 @@ export function isSwg(firstBytes: Uint8Array): boolean {
 // ---------------------------------------------------------------------------
 // Writing
 
-/** Saves `graph` as a .swg file at `path`, replacing it atomically. */
-export async function writeSwg(graph: LoadedGraph, path: string): Promise<void> {
+export interface SwgWriteOptions {
+  /** Replace an existing regular file (never anything else). Default false: an existing file is refused. */
+  force?: boolean;
+  /** Bytes per read, write and checksum view (default 8 MiB); tests use small ones. */
+  chunkBytes?: number;
+}
+
+/**
+ * Checks that `path` can take a .swg file, before any work is done: it must not
+ * exist, or be a regular file and `force` be set, and its directory must
+ * exist. Anything else (a device such as /dev/full, a directory, a FIFO, a
+ * socket, a symbolic link, a missing directory) is an InputError naming `path`
+ * with one line. convert calls it before loading the input, and writeSwg again
+ * before writing.
+ */
+export async function checkSwgTarget(path: string, opts: { force?: boolean } = {}): Promise<void> {
+  const fail = (reason: string): never => {
+    throw new InputError(path, undefined, reason);
+  };
+  let stat;
+  try {
+    stat = await fsp.lstat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (code !== 'ENOENT') return fail(describeWriteError(err));
+  }
+  if (stat) {
+    if (!stat.isFile()) fail(`is ${kindOf(stat)}, not a regular file: convert writes only regular files`);
+    if (!opts.force) fail('already exists (use --force to replace it)');
+    return;
+  }
+  const dir = dirname(path);
+  let dirStat;
+  try {
+    dirStat = await fsp.stat(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    return fail(code === 'ENOENT' ? `cannot be written: directory ${dir} does not exist` : describeWriteError(err));
+  }
+  if (!dirStat.isDirectory()) fail(`cannot be written: ${dir} is not a directory`);
+}
+
+function kindOf(stat: { isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isFIFO(): boolean; isSocket(): boolean; isSymbolicLink(): boolean }): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
+/** A file-system error while writing, as a short reason. */
+function describeWriteError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be written: permission denied';
+  if (code === 'ENOSPC') return 'cannot be written: no space left on device';
+  if (code === 'EDQUOT') return 'cannot be written: disk quota exceeded';
+  if (code === 'EROFS') return 'cannot be written: read-only file system';
+  if (code === 'ENOTDIR') return 'cannot be written: a part of the path is not a directory';
+  if (code === 'EISDIR') return 'is a directory, not a regular file: convert writes only regular files';
+  if (code === 'ENAMETOOLONG') return 'cannot be written: file name too long';
+  if (code === 'EIO') return 'cannot be written: input/output error';
+  if (code === 'EFBIG') return 'cannot be written: file too large for this file system';
+  return `cannot be written: ${(err as Error)?.message ?? String(err)}`;
+}
+
+/**
+ * Saves `graph` as a .swg file at `path`, atomically: a temporary file beside
+ * it, then renamed into place. Refuses what checkSwgTarget refuses (an existing
+ * file unless `force`); every failure is an InputError naming `path`, and the
+ * temporary file is removed on error, SIGINT and SIGTERM.
+ */
+export async function writeSwg(graph: LoadedGraph, path: string, opts: SwgWriteOptions = {}): Promise<void> {
   if (!LITTLE_ENDIAN) throw new Error('.swg files can only be written on a little-endian machine');
   const { csr, ids, stats } = graph;
+  const chunk = checkChunk(opts.chunkBytes);
   if (ids.size !== csr.n) throw new Error(`writeSwg: ${ids.size} ids for ${csr.n} nodes`);
   if (csr.offsets.length !== csr.n + 1 || csr.offsets[csr.n] !== csr.neighbours.length)
     throw new Error('writeSwg: offsets and neighbours disagree');
+  await checkSwgTarget(path, opts);
 
   const meta = new TextEncoder().encode(JSON.stringify({ badLineExamples: stats.badLineExamples }));
-  const bodies = [bytesOf(csr.offsets), bytesOf(csr.neighbours), idBytes(ids), meta];
+  const bodies: Bytes[] = [csr.offsets, csr.neighbours, idBytes(ids), meta];
   const sections: Section[] = [];
   let end = SWG_HEADER_BYTES;
   for (const body of bodies) {
     const offset = align8(end);
-    sections.push({ offset, length: body.length });
-    end = offset + body.length;
+    sections.push({ offset, length: body.byteLength });
+    end = offset + body.byteLength;
   }
-  const checksums = bodies.map((body) => checksum(body));
+  const checksums = bodies.map((body) => checksum(body, chunk));
   const header = encodeHeader(csr, !(ids instanceof NumericIds), stats, sections, end, checksums);
 
+  const fail = (err: unknown): never => {
+    throw err instanceof InputError ? err : new InputError(path, undefined, describeWriteError(err));
+  };
   const temp = `${path}.tmp-${process.pid}`;
-  const handle = await fsp.open(temp, 'w');
+  // A signal while the temporary file exists: remove it, then let the signal do what it would have done.
+  const onSignal = (signal: NodeJS.Signals) => {
+    rmSync(temp, { force: true });
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  // Listening before the file exists, so no moment is left where a signal would leave it behind.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let handle: FileHandle | undefined;
   try {
-    await writeAt(handle, header, 0);
+    handle = await fsp.open(temp, 'wx');
+    await writeAt(handle, header, 0, chunk);
     // Gaps between sections are left unwritten: they read back as zeros.
-    for (let s = 0; s < bodies.length; s++) await writeAt(handle, bodies[s], sections[s].offset);
+    for (let s = 0; s < bodies.length; s++) await writeAt(handle, bodies[s], sections[s].offset, chunk);
     await handle.close();
-    await fsp.rename(temp, path);
+    handle = undefined;
+    await moveIntoPlace(temp, path, opts.force ?? false);
   } catch (err) {
-    await handle.close().catch(() => {});
+    await handle?.close().catch(() => {});
     await fsp.rm(temp, { force: true });
-    throw err;
+    fail(err);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
+}
+
+/**
+ * Puts the finished temporary file at `path`. Without `force`, a hard link,
+ * which fails if something appeared at `path` meanwhile (rename would replace
+ * it); file systems without hard links get a last check and a rename. With
+ * `force`, a last check that `path` is still absent or a regular file, then a rename.
+ */
+async function moveIntoPlace(temp: string, path: string, force: boolean): Promise<void> {
+  if (!force) {
+    try {
+      await fsp.link(temp, path);
+      await fsp.rm(temp, { force: true });
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      if (code === 'EEXIST') await checkSwgTarget(path, { force }); // throws the right message
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
+    }
+  }
+  await checkSwgTarget(path, { force });
+  await fsp.rename(temp, path);
 }
 
 function encodeHeader(
@@ -177,16 +301,16 @@ function encodeHeader(
 }
 
 /** The ids section: numeric ids as their u32 array, string ids as '\n'-terminated UTF-8 lines. */
-function idBytes(ids: NodeIds): Uint8Array {
-  if (ids instanceof NumericIds) return bytesOf(ids.values);
+function idBytes(ids: NodeIds): Bytes {
+  if (ids instanceof NumericIds) return ids.values;
   // Tokens never hold a line feed: the loader splits lines on it.
   return (ids as StringIds).table.joinedBytes(LF);
 }
 
-async function writeAt(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
-    const length = Math.min(IO_CHUNK, bytes.length - done);
-    const { bytesWritten } = await handle.write(bytes, done, length, position + done);
+async function writeAt(handle: FileHandle, body: Bytes, position: number, chunk: number): Promise<void> {
+  for (let done = 0; done < body.byteLength; ) {
+    const piece = byteView(body, done, Math.min(done + chunk, body.byteLength));
+    const { bytesWritten } = await handle.write(piece, 0, piece.length, position + done);
     done += bytesWritten;
   }
 }
@@ -205,8 +329,13 @@ interface Header {
   checksums: number[];
 }
 
-/** Loads a .swg file written by writeSwg; any problem with the file is an InputError naming it. */
-export async function readSwg(path: string): Promise<LoadedGraph> {
+/**
+ * Loads a .swg file written by writeSwg; any problem with the file is an
+ * InputError naming it. `chunkBytes` (bytes per read and check view, default
+ * 8 MiB) is for tests.
+ */
+export async function readSwg(path: string, opts: { chunkBytes?: number } = {}): Promise<LoadedGraph> {
+  const chunk = checkChunk(opts.chunkBytes);
   const fail = (reason: string): never => {
     throw new InputError(path, undefined, reason);
   };
@@ -223,24 +352,28 @@ export async function readSwg(path: string): Promise<LoadedGraph> {
     const size = stat.size;
     const head = new Uint8Array(Math.min(size, SWG_HEADER_BYTES));
     await readFully(handle, head, 0, path);
-    const header = decodeHeader(head, size, fail);
+    const header = decodeHeader(head, size, fail, path);
 
     // The CSR arrays go straight into shared memory: no intermediate copy.
     const [offsetsAt, neighboursAt, idsAt, metaAt] = header.sections;
-    const offsets = new Uint32Array(new SharedArrayBuffer(4 * (header.n + 1)));
-    await readSection(handle, bytesOf(offsets), offsetsAt.offset, false, header.checksums[0], 'offsets', path);
+    const offsets = new Uint32Array(allocateShared(4 * (header.n + 1), 'offsets', fail));
+    await readSection(handle, offsets, offsetsAt.offset, false, header.checksums[0], 'offsets', path, chunk);
     checkOffsets(offsets, header.n, header.arcs, fail);
 
-    const neighbours = new Uint32Array(new SharedArrayBuffer(4 * header.arcs));
-    const maxNeighbour = await readSection(handle, bytesOf(neighbours), neighboursAt.offset, true, header.checksums[1], 'neighbours', path);
+    const neighbours = new Uint32Array(allocateShared(4 * header.arcs, 'neighbours', fail));
+    const maxNeighbour = await readSection(handle, neighbours, neighboursAt.offset, true, header.checksums[1], 'neighbours', path, chunk);
     if (header.arcs > 0 && maxNeighbour >= header.n) fail(`corrupt .swg file (neighbour ${maxNeighbour} of ${header.n} nodes)`);
 
-    const idsRaw = new Uint8Array(idsAt.length);
-    await readSection(handle, idsRaw, idsAt.offset, false, header.checksums[2], 'ids', path);
-    const ids = header.stringIds ? decodeStringIds(idsRaw, header.n, fail) : decodeNumericIds(idsRaw, fail);
+    // Numeric ids are a u32 array like the CSR's; string ids a UTF-8 text, which the IdTable keeps under 4 GiB anyway.
+    if (header.stringIds && idsAt.length > MAX_VIEW_BYTES)
+      fail(`the .swg file has ${count(idsAt.length)} bytes of string ids; smallworld holds at most ${count(MAX_VIEW_BYTES)} (4 GiB)`);
+    const idsRaw = header.stringIds ? new Uint8Array(idsAt.length) : new Uint8Array(0);
+    const idValues = header.stringIds ? new Uint32Array(0) : new Uint32Array(header.n);
+    await readSection(handle, header.stringIds ? idsRaw : idValues, idsAt.offset, false, header.checksums[2], 'ids', path, chunk);
+    const ids = header.stringIds ? decodeStringIds(idsRaw, header.n, fail) : decodeNumericIds(idValues, fail);
 
     const metaRaw = new Uint8Array(metaAt.length);
-    await readSection(handle, metaRaw, metaAt.offset, false, header.checksums[3], 'meta', path);
+    await readSection(handle, metaRaw, metaAt.offset, false, header.checksums[3], 'meta', path, chunk);
     const { badLineExamples } = decodeMeta(metaRaw, fail);
 
     return {
@@ -261,7 +394,7 @@ export async function readSwg(path: string): Promise<LoadedGraph> {
 }
 
 /** Checks everything the header says before a byte of the sections is read. */
-function decodeHeader(head: Uint8Array, size: number, fail: (reason: string) => never): Header {
+function decodeHeader(head: Uint8Array, size: number, fail: (reason: string) => never, path: string): Header {
   const truncated = (expected: string) => fail(`truncated .swg file (expected ${expected} bytes, found ${size})`);
   const magicPrefix = head.length > 0 && head.every((b, i) => i >= SWG_MAGIC.length || b === SWG_MAGIC[i]);
   if (!magicPrefix) fail('not a smallworld graph file');
@@ -286,7 +419,9 @@ function decodeHeader(head: Uint8Array, size: number, fail: (reason: string) => 
   const stringIds = (flags & FLAG_STRING_IDS) !== 0;
   const n = u64(AT.n);
   const arcs = u64(AT.arcs);
-  if (n >= 0xffffffff || arcs > 0xffffffff) fail('corrupt .swg file (node or arc count out of range)');
+  // Beyond what the writer makes: refused with the limit, before anything is allocated.
+  checkNodes(n, path);
+  checkArcs(arcs, 'the .swg file has', path);
   const sections = SECTION_NAMES.map((_, i) => ({ offset: u64(AT.sections + 16 * i), length: u64(AT.sections + 16 * i + 8) }));
   const fileBytes = u64(AT.fileBytes);
 
@@ -335,29 +470,41 @@ function decodeHeader(head: Uint8Array, size: number, fail: (reason: string) => 
  */
 async function readSection(
   handle: FileHandle,
-  target: Uint8Array,
+  target: Bytes,
   position: number,
   findMax: boolean,
   expectedChecksum: number,
   name: string,
   path: string,
+  chunk: number,
 ): Promise<number> {
   let crc = 0;
   let max = 0;
-  const readChunk = (from: number) => readFully(handle, target.subarray(from, Math.min(from + IO_CHUNK, target.length)), position + from, path);
-  let reading = target.length > 0 ? readChunk(0) : Promise.resolve();
-  for (let from = 0; from < target.length; from += IO_CHUNK) {
-    const to = Math.min(from + IO_CHUNK, target.length);
+  const total = target.byteLength;
+  const piece = Math.min(CHECK_PIECE, chunk);
+  const readChunk = (from: number) => readFully(handle, byteView(target, from, Math.min(from + chunk, total)), position + from, path);
+  let reading = total > 0 ? readChunk(0) : Promise.resolve();
+  for (let from = 0; from < total; from += chunk) {
+    const to = Math.min(from + chunk, total);
     await reading;
-    if (to < target.length) reading = readChunk(to);
-    for (let at = from; at < to; at += CHECK_PIECE) {
-      const piece = target.subarray(at, Math.min(at + CHECK_PIECE, to));
-      crc = crc32(piece, crc);
-      if (findMax) max = Math.max(max, maxWord(piece));
+    if (to < total) reading = readChunk(to);
+    for (let at = from; at < to; at += piece) {
+      const bytes = byteView(target, at, Math.min(at + piece, to));
+      crc = crc32(bytes, crc);
+      if (findMax) max = Math.max(max, maxWord(bytes));
     }
   }
   if (crc >>> 0 !== expectedChecksum) throw new InputError(path, undefined, `corrupt .swg file (checksum mismatch in the ${name} section)`);
   return max;
+}
+
+/** A SharedArrayBuffer for a section; a machine without the memory gets one line saying how much was needed. */
+function allocateShared(bytes: number, name: string, fail: (reason: string) => never): SharedArrayBuffer {
+  try {
+    return new SharedArrayBuffer(bytes);
+  } catch {
+    return fail(`cannot allocate ${(bytes / 2 ** 30).toFixed(1)} GiB for the ${name} (not enough memory)`);
+  }
 }
 
 /** Fills `target` from `position`; a file that ends first has shrunk since its size was checked. */
@@ -381,8 +528,7 @@ function checkOffsets(offsets: Uint32Array, n: number, arcs: number, fail: (reas
   for (let v = 0; v < n; v++) if (offsets[v + 1] < offsets[v]) fail(`corrupt .swg file (offsets decrease at node ${v})`);
 }
 
-function decodeNumericIds(raw: Uint8Array, fail: (reason: string) => never): NumericIds {
-  const values = new Uint32Array(raw.buffer, raw.byteOffset, raw.length / 4);
+function decodeNumericIds(values: Uint32Array, fail: (reason: string) => never): NumericIds {
   for (let i = 1; i < values.length; i++) if (values[i] <= values[i - 1]) fail('corrupt .swg file (numeric ids not ascending)');
   return new NumericIds(values);
 }
@@ -418,14 +564,30 @@ function decodeStringIds(raw: Uint8Array, n: number, fail: (reason: string) => n
 // ---------------------------------------------------------------------------
 // Shared helpers
 
-/** The bytes of a typed array, without copying. */
-function bytesOf(array: Uint32Array): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+/** A section's contents: a typed array whose bytes are written or read as they are in memory. */
+type Bytes = Uint8Array | Uint32Array;
+
+/**
+ * Bytes [from, to) of a typed array, without copying. Always a piece: one view
+ * of a whole array above 4 GiB is beyond what a Uint8Array can span.
+ */
+function byteView(array: Bytes, from: number, to: number): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset + from, to - from);
 }
 
-/** CRC-32 (zlib's, native: ~5 GB/s here, twice as fast as a JS hash) as an unsigned number. */
-function checksum(bytes: Uint8Array): number {
-  return crc32(bytes) >>> 0;
+/** The chunk size to use: IO_CHUNK, or a test's, which must keep u32 words whole. */
+function checkChunk(chunkBytes: number | undefined): number {
+  if (chunkBytes === undefined) return IO_CHUNK;
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 8 || chunkBytes % 8 !== 0 || chunkBytes > MAX_VIEW_BYTES)
+    throw new Error(`chunkBytes must be a multiple of 8 from 8 to 2^32 (got ${chunkBytes})`);
+  return chunkBytes;
+}
+
+/** CRC-32 (zlib's, native: ~5 GB/s here, twice as fast as a JS hash) as an unsigned number, a chunk at a time. */
+function checksum(body: Bytes, chunk = IO_CHUNK): number {
+  let crc = 0;
+  for (let from = 0; from < body.byteLength; from += chunk) crc = crc32(byteView(body, from, Math.min(from + chunk, body.byteLength)), crc);
+  return crc >>> 0;
 }
 
 function align8(x: number): number {

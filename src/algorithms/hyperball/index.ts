@@ -30,6 +30,7 @@ import { shareCsr, type Csr, type SharedCsr } from '../../graph/csr.js';
 import { DEFAULT_LOG2M, MAX_LOG2M, MIN_GROUP_REGISTERS, MIN_LOG2M, defaultGroups, hashNode, relativeStandardError } from './hll.js';
 import type { HyperBallState, HyperBallTask, RangeResult } from './propagate.js';
 import { groupInterval } from './interval.js';
+import { chooseHyperBallLog2m } from '../../graph/limits.js';
 
 export * from './hll.js';
 export * from './propagate.js';
@@ -38,7 +39,12 @@ export * from './interval.js';
 const DEFAULT_MAX_ITERATIONS = 10_000;
 
 export interface HyperBallOptions {
-  /** Registers per counter = 2^log2m, 4..12 (default 11). */
+  /**
+   * Registers per counter = 2^log2m, 4..12. Default 11, or the largest below
+   * that whose n counters fit one typed array (4 GiB: n * 2^log2m <= 2^32, see
+   * src/graph/limits.ts). A given log2m that does not fit is a UsageError
+   * naming the largest that does.
+   */
   log2m?: number;
   threads?: number;
   /** Seeds the hash of node ids into registers (default 1). */
@@ -127,12 +133,14 @@ function allocate(bytes: number, what: string, log2m: number): SharedArrayBuffer
 
 export async function runHyperBall(csr: Csr, opts: HyperBallOptions = {}): Promise<HyperBallResult> {
   const started = performance.now();
-  const log2m = opts.log2m ?? DEFAULT_LOG2M;
   const threads = opts.threads ?? availableParallelism();
   const seed = opts.seed ?? 1;
   const maxIterations = opts.maxIterations ?? DEFAULT_MAX_ITERATIONS;
-  if (!Number.isInteger(log2m) || log2m < MIN_LOG2M || log2m > MAX_LOG2M)
+  const requested = opts.log2m;
+  if (requested !== undefined && (!Number.isInteger(requested) || requested < MIN_LOG2M || requested > MAX_LOG2M))
     throw new UsageError(`log2m must be an integer from ${MIN_LOG2M} to ${MAX_LOG2M}`);
+  // Each copy of the counters is read through one Uint8Array: at most 4 GiB. Checked before allocating.
+  const log2m = chooseHyperBallLog2m(csr.n, requested, DEFAULT_LOG2M, MIN_LOG2M);
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError('threads must be a positive integer');
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new UsageError('maxIterations must be a positive integer');
   const m = 2 ** log2m;
