@@ -243,6 +243,9 @@ describe('the CLI', () => {
     expect(JSON.parse(json.stdout)).toHaveLength(2);
     const table = runCli(['estimate', sample, sample, '--samples', '20']);
     expect(table.status).toBe(0);
-    expect(table.stdout.trim().split('\n')).toHaveLength(4); // header, rule, two rows
+    const lines = table.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^file\s+status\s+nodes/);
+    expect(lines.filter((l) => l.startsWith(sample))).toHaveLength(2); // a row per file
+    expect(lines.filter((l) => l.startsWith(sample)).every((l) => /\bok\b/.test(l))).toBe(true);
   });
 });
