@@ -12,16 +12,7 @@ import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/io/load.js
 import { countLines, scanRange } from '../src/io/scan.js';
 import { detectFormat } from '../src/io/sniff.js';
 import { writeSwg } from '../src/io/swg.js';
-import { DATASETS, haveShared, runCli, tempFile } from './helpers.js';
-
-/** The graph as sorted "token-token" arcs. */
-function arcs(g: LoadedGraph): string[] {
-  const out: string[] = [];
-  const { offsets, neighbours, n } = g.csr;
-  for (let u = 0; u < n; u++)
-    for (let j = offsets[u]; j < offsets[u + 1]; j++) out.push(`${g.ids.token(u)}-${g.ids.token(neighbours[j])}`);
-  return out.sort();
-}
+import { DATASETS, arcs, haveShared, runCli, tempFile } from './helpers.js';
 
 /** Loads with both parsers; they must agree on the graph, the counts and the header decision. */
 async function loadBoth(file: string, opts: LoadOptions = {}): Promise<LoadedGraph> {

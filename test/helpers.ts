@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import type { LoadedGraph } from '../src/io/load.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATASETS = resolve(ROOT, '../shared/datasets');
@@ -66,4 +67,13 @@ export interface CliRun {
 export function runCli(args: string[], input?: string | Buffer): CliRun {
   const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The graph as a sorted list of "token-token" arcs, so two loads can be compared by value. */
+export function arcs(g: LoadedGraph): string[] {
+  const out: string[] = [];
+  const { offsets, neighbours, n } = g.csr;
+  for (let u = 0; u < n; u++)
+    for (let j = offsets[u]; j < offsets[u + 1]; j++) out.push(`${g.ids.token(u)}-${g.ids.token(neighbours[j])}`);
+  return out.sort();
 }

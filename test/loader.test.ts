@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../src/errors.js';
 import { loadGraph, type LoadedGraph } from '../src/io/load.js';
-import { ROOT, runCli, tempFile } from './helpers.js';
-
-/** The graph as a sorted list of "token-token" arcs, so two loads can be compared by value. */
-function arcs(g: LoadedGraph): string[] {
-  const out: string[] = [];
-  const { offsets, neighbours, n } = g.csr;
-  for (let u = 0; u < n; u++)
-    for (let j = offsets[u]; j < offsets[u + 1]; j++) out.push(`${g.ids.token(u)}-${g.ids.token(neighbours[j])}`);
-  return out.sort();
-}
+import { ROOT, arcs, runCli, tempFile } from './helpers.js';
 
 async function load(name: string, text: string | Buffer, opts = {}): Promise<LoadedGraph> {
   return loadGraph(tempFile(name, text), opts);

@@ -53,6 +53,16 @@ function inputFrom(o: Record<string, unknown>): InputOptions {
   };
 }
 
+/** Loads one file for a command, with a progress bar unless quiet. */
+async function loadWithBars(file: string, input: ReturnType<typeof checkInputOptions>, showProgress: boolean) {
+  const bars = progressListener(createProgress(showProgress), `${file}: `);
+  try {
+    return (await loadWithHooks(file, input, { onProgress: bars.onProgress })).graph;
+  } finally {
+    bars.stop();
+  }
+}
+
 const estimate = program
   .command('estimate')
   .description('estimate the distance distribution and degrees of separation of each edge list')
@@ -127,14 +137,7 @@ const convert = program
     const force = o.force ?? false;
     await checkSwgTarget(out, { force }); // before the load: a wrong target fails at once
     const t0 = performance.now();
-    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
-    let loaded;
-    try {
-      loaded = await loadWithHooks(edges, input, { onProgress: bars.onProgress });
-    } finally {
-      bars.stop();
-    }
-    const graph = loaded.graph;
+    const graph = await loadWithBars(edges, input, !o.quiet);
     await writeSwg(graph, out, { force });
     const s = graph.stats;
     process.stdout.write(
@@ -156,17 +159,11 @@ const path = program
     const input = checkInputOptions(inputFrom(o));
     const from = checkNodeId('<from>', fromArg);
     const to = checkNodeId('<to>', toArg);
-    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
-    let loaded;
-    try {
-      loaded = await loadWithHooks(edges, input, { onProgress: bars.onProgress });
-    } finally {
-      bars.stop();
-    }
+    const graph = await loadWithBars(edges, input, !o.quiet);
     // Both ends are checked right after the load: an unknown id is a usage error (exit 2).
-    lookupNode(loaded.graph, from, '<from>');
-    lookupNode(loaded.graph, to, '<to>');
-    const chain = shortestPath(loaded.graph, from, to);
+    lookupNode(graph, from, '<from>');
+    lookupNode(graph, to, '<to>');
+    const chain = shortestPath(graph, from, to);
     if (o.json) {
       process.stdout.write(JSON.stringify({ from, to, hops: chain ? chain.length - 1 : null, path: chain }) + '\n');
     } else if (!chain) {
