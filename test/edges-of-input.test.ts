@@ -193,7 +193,7 @@ describe('CRLF: a CRLF line end is one line', () => {
 describe('wording: messages that say what to do', () => {
   async function swgBytes(): Promise<Buffer> {
     const out = tempFile('g.swg', '');
-    await writeSwg(await loadGraph(tempFile('for-swg.csv', NIGHTS_WATCH)), out);
+    await writeSwg(await loadGraph(tempFile('for-swg.csv', NIGHTS_WATCH)), out, { force: true });
     return readFileSync(out);
   }
 
