@@ -5,14 +5,15 @@
  * uses (before any file is read), and turns errors into one line on stderr and
  * the exit-code contract: 0 ok, 1 bad input data, 2 usage, 3 internal error.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { errorLine, exitCodeOf, EXIT, InputError, UsageError } from '../errors.js';
 import { kernelNames } from '../algorithms/kernels/index.js';
 import { checkSwgTarget, writeSwg } from '../io/swg.js';
 import { shortestPath } from '../algorithms/path.js';
 import { createProgress, progressListener } from './progress.js';
-import { formatSummary, formatTable, outcomeJson, toJson, type FileOutcome } from './report.js';
+import { type FileOutcome } from './report.js';
+import { checkFormat, checkOutputTarget, formatOutcomes, FORMATS } from './formats.js';
 import { checkEstimateOptions, checkInputOptions, checkNodeId, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
 import { estimatePath, loadWithHooks, lookupNode } from './run.js';
 
@@ -67,7 +68,9 @@ const estimate = program
   .option('--largest-component', 'only pairs within the largest connected component (weakly connected when --directed)')
   .option('--person <ID>', "also one person's exact figures: average distance and people at each hop (1st, 2nd, 3rd-degree...)")
   .option('--diameter-budget <SECONDS>', `time for the exact diameter (iFUB); 0 skips it (default ${DEFAULT_DIAMETER_BUDGET_SECONDS})`)
-  .option('--json', 'print JSON: one object for one file, an array for several')
+  .option('--json', 'print JSON: one object for one file, an array for several (short for --format json)')
+  .addOption(new Option('--format <F>', 'table (default: a summary for one file, a table for several), json, csv (one row per file) or markdown').choices([...FORMATS]))
+  .option('--output <FILE>', 'write the output to FILE instead of stdout')
   .addOption(new Option('--kernel <NAME>', 'BFS kernel (default: the fastest)').choices(kernelNames()))
   .addOption(new Option('--parser <P>', 'auto (default): fast scanner, csv-parse where needed; csv: csv-parse only').choices(['auto', 'csv']))
   .option('-q, --quiet', 'no progress bars')
@@ -86,6 +89,8 @@ const estimate = program
       kernel: o.kernel,
     };
     const settings = checkEstimateOptions(options); // usage errors stop here, before any file is read
+    const format = checkFormat(o.format, o.json);
+    const output = o.output === undefined ? undefined : checkOutputTarget(o.output);
     const progress = createProgress(!o.quiet);
     const outcomes: FileOutcome[] = [];
     for (const [i, file] of files.entries()) {
@@ -102,13 +107,11 @@ const estimate = program
         bars.stop();
       }
     }
-    if (o.json) {
-      const json = outcomes.map(outcomeJson);
-      process.stdout.write(JSON.stringify(json.length === 1 ? json[0] : json, null, 2) + '\n');
-    } else if (outcomes.length === 1 && outcomes[0].status === 'ok') {
-      process.stdout.write(formatSummary(outcomes[0].result) + '\n');
-    } else {
-      process.stdout.write(formatTable(outcomes) + '\n');
+    const text = formatOutcomes(outcomes, format);
+    if (output === undefined) process.stdout.write(text);
+    else {
+      writeFileSync(output, text);
+      process.stderr.write(`smallworld: wrote ${format} for ${outcomes.length} file${outcomes.length === 1 ? '' : 's'} to ${output}\n`);
     }
     const failed = outcomes.filter((r) => r.status === 'error');
     if (failed.length > 0) process.exitCode = failed.some((r) => r.status === 'error' && r.exitCode === EXIT.internal) ? EXIT.internal : EXIT.badInput;
