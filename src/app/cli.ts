@@ -16,6 +16,7 @@ import { type FileOutcome } from './report.js';
 import { checkFormat, checkOutputTarget, formatOutcomes, FORMATS } from './formats.js';
 import { checkEstimateOptions, checkInputOptions, checkNodeId, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
 import { estimatePath, loadWithHooks, lookupNode } from './run.js';
+import { runBatch, RESULTS_CSV, RESULTS_JSONL } from './batch.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -180,9 +181,74 @@ const path = program
     }
   });
 
+const batch = program
+  .command('batch')
+  .description('estimate many datasets into one folder (results.jsonl, results.csv); a rerun skips the datasets already done')
+  .argument('[inputs...]', 'edge lists, and folders: their .txt .tsv .csv .edges .el .swg files (each optionally .gz), recursively')
+  .requiredOption('--out <DIR>', 'the results folder (created if missing)')
+  .option('--manifest <FILE>', 'a CSV with one row per dataset: name, path (relative to the manifest), optional directed, source_column, target_column, delimiter, samples', (v: string, all: string[] = []) => [...all, v])
+  .option('--force', 'redo datasets already done with the same input and options')
+  .option('-k, --samples <K>', `BFS sources sampled uniformly without replacement (default ${DEFAULT_SAMPLES})`)
+  .option('--seed <N>', `seed of the source sampling (default ${DEFAULT_SEED})`)
+  .option('--exact', 'use every node as a source: exact figures')
+  .addOption(new Option('--method <M>', 'bfs (default) or hyperball').choices(['bfs', 'hyperball']))
+  .option('--registers <LOG2M>', 'HyperBall only: 2^LOG2M registers per counter (4-12)')
+  .option('--precision <H>', 'sample until the 95% interval of the mean distance is within ±H')
+  .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
+  .option('--largest-component', 'only pairs within the largest connected component')
+  .option('--person <ID>', "also one person's exact figures in every dataset")
+  .option('--diameter-budget <SECONDS>', `time for the exact diameter (iFUB); 0 skips it (default ${DEFAULT_DIAMETER_BUDGET_SECONDS})`)
+  .addOption(new Option('--kernel <NAME>', 'BFS kernel (default: the fastest)').choices(kernelNames()))
+  .addOption(new Option('--parser <P>', 'auto (default) or csv').choices(['auto', 'csv']))
+  .option('-q, --quiet', 'no progress line and bars')
+  .action(async (inputs: string[], o) => {
+    if (inputs.length === 0 && !o.manifest) throw new UsageError('batch: give edge lists or folders, or --manifest FILE');
+    const progress = createProgress(!o.quiet);
+    const tty = !o.quiet && process.stderr.isTTY;
+    let bars: ReturnType<typeof progressListener> | null = null;
+    const summary = await runBatch(inputs, {
+      ...inputFrom(o),
+      samples: o.samples,
+      seed: o.seed,
+      exact: o.exact,
+      precision: o.precision,
+      method: o.method,
+      registers: o.registers,
+      largestComponent: o.largestComponent,
+      person: o.person,
+      diameterBudgetSeconds: o.diameterBudget,
+      kernel: o.kernel,
+      out: o.out,
+      manifest: o.manifest,
+      force: o.force,
+      onProgress: (e) => bars?.onProgress(e),
+      onDataset: (e) => {
+        if (e.type === 'start') {
+          // The one progress line, above the usual bars; erased when the dataset is done.
+          if (tty) process.stderr.write(`dataset ${e.index} of ${e.total}: ${e.name}\n`);
+          bars = progressListener(progress, `${e.name}: `);
+        } else if (e.type === 'done') {
+          bars?.stop();
+          bars = null;
+          if (tty) process.stderr.write('\x1b[1A\r\x1b[2K');
+          if (e.record.status === 'error') process.stderr.write(`smallworld: ${e.name}: ${e.record.error}\n`);
+        }
+      },
+    });
+    for (const s of summary.skippedFiles) process.stderr.write(`skipped ${s.file}: ${s.reason}\n`);
+    const n = summary.alreadyDone.length;
+    if (n > 0) process.stderr.write(`skipped ${n} dataset${n === 1 ? '' : 's'} already done (use --force to redo)\n`);
+    process.stdout.write(
+      `${summary.datasets.length} dataset${summary.datasets.length === 1 ? '' : 's'}: ${summary.ok} ok, ${summary.failed} failed ` +
+        `(${summary.ran.length} run now, ${n} already done); results in ${summary.out}/${RESULTS_JSONL} and ${summary.out}/${RESULTS_CSV}\n`,
+    );
+    process.exitCode = summary.exitCode;
+  });
+
 inputOptions(estimate);
 inputOptions(convert);
 inputOptions(path);
+inputOptions(batch);
 
 /** Commander's own exits: help and version are successes, everything else a usage error. */
 const COMMANDER_SUCCESS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync']);
