@@ -12,7 +12,7 @@
  * dropped and the file rewritten; for each name the latest line wins.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { AbortError, errorLine, exitCodeOf, EXIT, UsageError } from '../errors.js';
@@ -484,6 +484,8 @@ export async function runBatch(inputs: string[], options: BatchOptions): Promise
   if (!statSync(out).isDirectory()) throw new UsageError(`--out ${out}: not a folder`);
   const jsonl = join(out, RESULTS_JSONL);
   const csv = join(out, RESULTS_CSV);
+  // A run killed while replacing a file leaves its temporary copy behind: not results, so it goes.
+  for (const f of readdirSync(out)) if (/^results\.(jsonl|csv)\.\d+\.tmp$/.test(f)) rmSync(join(out, f), { force: true });
   const done = latestByName(readResults(jsonl));
   const ran: string[] = [];
   const alreadyDone: string[] = [];
