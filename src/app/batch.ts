@@ -125,11 +125,24 @@ export function isEdgeListName(file: string): boolean {
   return EDGE_LIST_EXTENSIONS.some((e) => name.endsWith(e) && name.length > e.length);
 }
 
-/** Edge lists under a folder, recursively, sorted; other files listed as skipped. */
-function walk(folder: string, found: string[], skipped: Array<{ file: string; reason: string }>): void {
+/**
+ * Edge lists under a folder, recursively, sorted; other files listed as skipped.
+ * The batch's own --out folder is never read, nor any results.csv beside a
+ * results.jsonl (another batch's output, not an edge list).
+ */
+function walk(folder: string, found: string[], skipped: Array<{ file: string; reason: string }>, out: string | null): void {
   const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const batchOutput = entries.some((e) => e.name === RESULTS_JSONL);
   for (const e of entries) {
     const path = join(folder, e.name);
+    if (out !== null && resolve(path) === out) {
+      skipped.push({ file: path, reason: 'the --out folder' });
+      continue;
+    }
+    if (batchOutput && e.name === RESULTS_CSV) {
+      skipped.push({ file: path, reason: `a batch's results (beside ${RESULTS_JSONL}), not an edge list` });
+      continue;
+    }
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     if (e.isSymbolicLink()) {
@@ -142,7 +155,7 @@ function walk(folder: string, found: string[], skipped: Array<{ file: string; re
         continue;
       }
     }
-    if (isDir) walk(path, found, skipped);
+    if (isDir) walk(path, found, skipped, out);
     else if (!isFile) skipped.push({ file: path, reason: 'not a regular file' });
     else if (isEdgeListName(e.name)) found.push(path);
     else skipped.push({ file: path, reason: `not an edge list (${EDGE_LIST_EXTENSIONS.join(' ')}, optionally .gz)` });
@@ -235,7 +248,7 @@ function nameDatasets(files: Array<{ file: string; origin: string }>, taken: Set
  * taken as given; folders contribute their edge lists; the same file reached
  * twice (outside a manifest) runs once.
  */
-export function collectDatasets(inputs: string[], options: Pick<BatchOptions, 'manifest'> & EstimateOptions): { datasets: BatchDataset[]; skippedFiles: Array<{ file: string; reason: string }> } {
+export function collectDatasets(inputs: string[], options: Partial<Pick<BatchOptions, 'manifest' | 'out'>> & EstimateOptions): { datasets: BatchDataset[]; skippedFiles: Array<{ file: string; reason: string }> } {
   const settings = checkEstimateOptions(options);
   const manifests = options.manifest === undefined ? [] : Array.isArray(options.manifest) ? options.manifest : [options.manifest];
   const fromManifests = manifests.flatMap((m) => readManifest(m, options));
@@ -262,7 +275,7 @@ export function collectDatasets(inputs: string[], options: Pick<BatchOptions, 'm
     }
     if (isDir) {
       const found: string[] = [];
-      walk(input, found, skippedFiles);
+      walk(input, found, skippedFiles, options.out ? resolve(options.out) : null);
       for (const f of found) add(f, `folder ${input}`);
     } else add(input, 'argument');
   }
