@@ -9,13 +9,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { errorLine, exitCodeOf, EXIT, InputError, UsageError } from '../errors.js';
 import { kernelNames } from '../algorithms/kernels/index.js';
-import { checkSwgTarget, writeSwg } from '../io/swg.js';
-import { shortestPath } from '../algorithms/path.js';
-import { createProgress, progressListener } from './progress.js';
+import type { progressListener } from './progress.js';
 import { type FileOutcome } from './report.js';
 import { checkFormat, checkOutputTarget, formatOutcomes, FORMATS } from './formats.js';
 import { checkEstimateOptions, checkInputOptions, checkNodeId, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
-import { estimatePath, loadWithHooks, lookupNode } from './run.js';
 import { runBatch, RESULTS_CSV, RESULTS_JSONL } from './batch.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -92,6 +89,8 @@ const estimate = program
     const settings = checkEstimateOptions(options); // usage errors stop here, before any file is read
     const format = checkFormat(o.format, o.json);
     const output = o.output === undefined ? undefined : checkOutputTarget(o.output);
+    const { estimatePath } = await import('./run.js'); // loaded when needed: a quick command starts quickly
+    const { createProgress, progressListener } = await import('./progress.js');
     const progress = createProgress(!o.quiet);
     const outcomes: FileOutcome[] = [];
     for (const [i, file] of files.entries()) {
@@ -129,6 +128,9 @@ const convert = program
   .action(async (edges: string, out: string, o) => {
     const input = checkInputOptions(inputFrom(o));
     const force = o.force ?? false;
+    const { checkSwgTarget, writeSwg } = await import('../io/swg.js');
+    const { loadWithHooks } = await import('./run.js');
+    const { createProgress, progressListener } = await import('./progress.js');
     await checkSwgTarget(out, { force }); // before the load: a wrong target fails at once
     const t0 = performance.now();
     const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
@@ -160,6 +162,9 @@ const path = program
     const input = checkInputOptions(inputFrom(o));
     const from = checkNodeId('<from>', fromArg);
     const to = checkNodeId('<to>', toArg);
+    const { shortestPath } = await import('../algorithms/path.js');
+    const { loadWithHooks, lookupNode } = await import('./run.js');
+    const { createProgress, progressListener } = await import('./progress.js');
     const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
     let loaded;
     try {
@@ -203,8 +208,10 @@ const batch = program
   .option('-q, --quiet', 'no progress line and bars')
   .action(async (inputs: string[], o) => {
     if (inputs.length === 0 && !o.manifest) throw new UsageError('batch: give edge lists or folders, or --manifest FILE');
-    const progress = createProgress(!o.quiet);
     const tty = !o.quiet && process.stderr.isTTY;
+    // cli-progress only on a terminal: a rerun that skips everything starts as fast as it can.
+    const { createProgress, progressListener: listener } = tty ? await import('./progress.js') : { createProgress: null, progressListener: null };
+    const progress = createProgress?.(true);
     let bars: ReturnType<typeof progressListener> | null = null;
     const summary = await runBatch(inputs, {
       ...inputFrom(o),
@@ -226,7 +233,7 @@ const batch = program
         if (e.type === 'start') {
           // The one progress line, above the usual bars; erased when the dataset is done.
           if (tty) process.stderr.write(`dataset ${e.index} of ${e.total}: ${e.name}\n`);
-          bars = progressListener(progress, `${e.name}: `);
+          if (listener && progress) bars = listener(progress, `${e.name}: `);
         } else if (e.type === 'done') {
           bars?.stop();
           bars = null;
