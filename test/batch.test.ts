@@ -236,14 +236,14 @@ describe.runIf(shared)('batch --manifest: per-dataset options', () => {
 });
 
 describe('batch inputs', () => {
-  it('folders recursively by extension (.gz too), names without extensions, parent folder in front when two collide', () => {
+  it('folders recursively by extension (.gz too), names without extensions, parent folder in front when two collide', async () => {
     const dir = scratch('names');
     mkdirSync(join(dir, 'a', 'deep'), { recursive: true });
     mkdirSync(join(dir, 'b'));
     mkdirSync(join(dir, 'old-run'));
     for (const f of ['a/graph.txt', 'b/graph.tsv.gz', 'a/deep/x.edges', 'b/y.el', 'b/z.swg', 'notes.txt.bak', 'a/README.md', 'old-run/results.csv', 'old-run/results.jsonl'])
       writeFileSync(join(dir, f), '1 2\n');
-    const { datasets, skippedFiles } = collectDatasets([dir], {});
+    const { datasets, skippedFiles } = await collectDatasets([dir], {});
     expect(datasets.map((d) => [d.name, relative(dir, d.file)])).toEqual([
       ['x', 'a/deep/x.edges'],
       ['a/graph', 'a/graph.txt'],
@@ -255,11 +255,11 @@ describe('batch inputs', () => {
     expect(skippedFiles[2].reason).toBe("a batch's results (beside results.jsonl), not an edge list");
   });
 
-  it('nothing to run, or no --out: usage errors', () => {
+  it('nothing to run, or no --out: usage errors', async () => {
     const empty = scratch('empty');
     writeFileSync(join(empty, 'README.md'), 'x');
-    expect(() => collectDatasets([empty], {})).toThrow(UsageError);
-    expect(() => collectDatasets([empty], {})).toThrow(/no edge lists found in .* \(1 other file skipped\)/);
+    await expect(collectDatasets([empty], {})).rejects.toThrow(UsageError);
+    await expect(collectDatasets([empty], {})).rejects.toThrow(/no edge lists found in .* \(1 other file skipped\)/);
     const r = runCli(['batch', empty]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--out/);

@@ -14,7 +14,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { AbortError, errorLine, exitCodeOf, EXIT, UsageError } from '../errors.js';
 import { checkEstimateOptions, DELIMITERS, type DelimiterName, type EstimateOptions, type EstimateSettings, type LongCallOptions, type ProgressEvent } from './options.js';
 import { toJson, type EstimateReport } from './report.js';
@@ -172,13 +171,14 @@ function manifestBoolean(value: string, where: string): boolean | undefined {
 }
 
 /** The datasets of one manifest, each row's options checked (a bad row is a UsageError naming it). */
-function readManifest(manifest: string, base: EstimateOptions): BatchDataset[] {
+async function readManifest(manifest: string, base: EstimateOptions): Promise<BatchDataset[]> {
   let text: string;
   try {
     text = readFileSync(manifest, 'utf8');
   } catch (err) {
     throw new UsageError(`--manifest ${manifest}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+  const { parse } = await import('csv-parse/sync'); // only with a manifest: a rerun without one starts faster
   let rows: Array<{ record: Record<string, string>; info: { lines: number } }>;
   try {
     rows = parse(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, info: true, comment: '#' });
@@ -247,10 +247,14 @@ function nameDatasets(files: Array<{ file: string; origin: string }>, taken: Set
  * taken as given; folders contribute their edge lists; the same file reached
  * twice (outside a manifest) runs once.
  */
-export function collectDatasets(inputs: string[], options: Partial<Pick<BatchOptions, 'manifest' | 'out'>> & EstimateOptions): { datasets: BatchDataset[]; skippedFiles: Array<{ file: string; reason: string }> } {
+export async function collectDatasets(
+  inputs: string[],
+  options: Partial<Pick<BatchOptions, 'manifest' | 'out'>> & EstimateOptions,
+): Promise<{ datasets: BatchDataset[]; skippedFiles: Array<{ file: string; reason: string }> }> {
   const settings = checkEstimateOptions(options);
   const manifests = options.manifest === undefined ? [] : Array.isArray(options.manifest) ? options.manifest : [options.manifest];
-  const fromManifests = manifests.flatMap((m) => readManifest(m, options));
+  const fromManifests: BatchDataset[] = [];
+  for (const m of manifests) fromManifests.push(...(await readManifest(m, options)));
   const taken = new Set<string>();
   for (const d of fromManifests) {
     if (taken.has(d.name)) throw new UsageError(`--manifest: the name ${d.name} appears in two manifests`);
@@ -487,7 +491,7 @@ function tryFingerprint(file: string): { fingerprint: Fingerprint | null; error?
  */
 export async function runBatch(inputs: string[], options: BatchOptions): Promise<BatchSummary> {
   if (!options.out || String(options.out).trim() === '') throw new UsageError('batch: --out DIR is required');
-  const { datasets, skippedFiles } = collectDatasets(inputs, options);
+  const { datasets, skippedFiles } = await collectDatasets(inputs, options);
   const out = options.out;
   try {
     mkdirSync(out, { recursive: true });
