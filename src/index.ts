@@ -7,4 +7,8 @@ export type { LoadGraphOptions, EstimateCallOptions, PathReport } from './app/ap
 export type { EstimateOptions, InputOptions, LongCallOptions, ProgressEvent, DelimiterName } from './app/options.js';
 export type { EstimateReport, EstimateFailure } from './app/report.js';
 export type { EstimateResult, PersonFigures } from './app/run.js';
+export { runBatch, collectDatasets, fingerprintOf, readResults } from './app/batch.js';
+export type { BatchOptions, BatchSummary, BatchRecord, BatchEvent, BatchDataset, BatchDatasetOptions, Fingerprint } from './app/batch.js';
+export { formatCsv, formatMarkdown, CSV_COLUMNS } from './app/formats.js';
+export type { OutputFormat, ResultRecord } from './app/formats.js';
 export { AbortError, InputError, UsageError } from './errors.js';

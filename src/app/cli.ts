@@ -5,16 +5,15 @@
  * uses (before any file is read), and turns errors into one line on stderr and
  * the exit-code contract: 0 ok, 1 bad input data, 2 usage, 3 internal error.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { errorLine, exitCodeOf, EXIT, InputError, UsageError } from '../errors.js';
 import { kernelNames } from '../algorithms/kernels/index.js';
-import { checkSwgTarget, writeSwg } from '../io/swg.js';
-import { shortestPath } from '../algorithms/path.js';
-import { createProgress, progressListener } from './progress.js';
-import { formatSummary, formatTable, outcomeJson, toJson, type FileOutcome } from './report.js';
+import type { progressListener } from './progress.js';
+import { type FileOutcome } from './report.js';
+import { checkFormat, checkOutputTarget, formatOutcomes, FORMATS } from './formats.js';
 import { checkEstimateOptions, checkInputOptions, checkNodeId, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
-import { estimatePath, loadWithHooks, lookupNode } from './run.js';
+import { runBatch, RESULTS_CSV, RESULTS_JSONL } from './batch.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -55,6 +54,8 @@ function inputFrom(o: Record<string, unknown>): InputOptions {
 
 /** Loads one file for a command, with a progress bar unless quiet. */
 async function loadWithBars(file: string, input: ReturnType<typeof checkInputOptions>, showProgress: boolean) {
+  const { loadWithHooks } = await import('./run.js'); // loaded when needed: a quick command starts quickly
+  const { createProgress, progressListener } = await import('./progress.js');
   const bars = progressListener(createProgress(showProgress), `${file}: `);
   try {
     return (await loadWithHooks(file, input, { onProgress: bars.onProgress })).graph;
@@ -77,7 +78,9 @@ const estimate = program
   .option('--largest-component', 'only pairs within the largest connected component (weakly connected when --directed)')
   .option('--person <ID>', "also one person's exact figures: average distance and people at each hop (1st, 2nd, 3rd-degree...)")
   .option('--diameter-budget <SECONDS>', `time for the exact diameter (iFUB); 0 skips it (default ${DEFAULT_DIAMETER_BUDGET_SECONDS})`)
-  .option('--json', 'print JSON: one object for one file, an array for several')
+  .option('--json', 'print JSON: one object for one file, an array for several (short for --format json)')
+  .addOption(new Option('--format <F>', 'table (default: a summary for one file, a table for several), json, csv (one row per file) or markdown').choices([...FORMATS]))
+  .option('--output <FILE>', 'write the output to FILE instead of stdout')
   .addOption(new Option('--kernel <NAME>', 'BFS kernel (default: the fastest)').choices(kernelNames()))
   .addOption(new Option('--parser <P>', 'auto (default): fast scanner, csv-parse where needed; csv: csv-parse only').choices(['auto', 'csv']))
   .option('-q, --quiet', 'no progress bars')
@@ -96,6 +99,10 @@ const estimate = program
       kernel: o.kernel,
     };
     const settings = checkEstimateOptions(options); // usage errors stop here, before any file is read
+    const format = checkFormat(o.format, o.json);
+    const output = o.output === undefined ? undefined : checkOutputTarget(o.output);
+    const { estimatePath } = await import('./run.js'); // loaded when needed: a quick command starts quickly
+    const { createProgress, progressListener } = await import('./progress.js');
     const progress = createProgress(!o.quiet);
     const outcomes: FileOutcome[] = [];
     for (const [i, file] of files.entries()) {
@@ -112,13 +119,11 @@ const estimate = program
         bars.stop();
       }
     }
-    if (o.json) {
-      const json = outcomes.map(outcomeJson);
-      process.stdout.write(JSON.stringify(json.length === 1 ? json[0] : json, null, 2) + '\n');
-    } else if (outcomes.length === 1 && outcomes[0].status === 'ok') {
-      process.stdout.write(formatSummary(outcomes[0].result) + '\n');
-    } else {
-      process.stdout.write(formatTable(outcomes) + '\n');
+    const text = formatOutcomes(outcomes, format);
+    if (output === undefined) process.stdout.write(text);
+    else {
+      writeFileSync(output, text);
+      process.stderr.write(`smallworld: wrote ${format} for ${outcomes.length} file${outcomes.length === 1 ? '' : 's'} to ${output}\n`);
     }
     const failed = outcomes.filter((r) => r.status === 'error');
     if (failed.length > 0) process.exitCode = failed.some((r) => r.status === 'error' && r.exitCode === EXIT.internal) ? EXIT.internal : EXIT.badInput;
@@ -135,6 +140,7 @@ const convert = program
   .action(async (edges: string, out: string, o) => {
     const input = checkInputOptions(inputFrom(o));
     const force = o.force ?? false;
+    const { checkSwgTarget, writeSwg } = await import('../io/swg.js');
     await checkSwgTarget(out, { force }); // before the load: a wrong target fails at once
     const t0 = performance.now();
     const graph = await loadWithBars(edges, input, !o.quiet);
@@ -159,6 +165,8 @@ const path = program
     const input = checkInputOptions(inputFrom(o));
     const from = checkNodeId('<from>', fromArg);
     const to = checkNodeId('<to>', toArg);
+    const { shortestPath } = await import('../algorithms/path.js');
+    const { lookupNode } = await import('./run.js');
     const graph = await loadWithBars(edges, input, !o.quiet);
     // Both ends are checked right after the load: an unknown id is a usage error (exit 2).
     lookupNode(graph, from, '<from>');
@@ -174,9 +182,76 @@ const path = program
     }
   });
 
+const batch = program
+  .command('batch')
+  .description('estimate many datasets into one folder (results.jsonl, results.csv); a rerun skips the datasets already done')
+  .argument('[inputs...]', 'edge lists, and folders: their .txt .tsv .csv .edges .el .swg files (each optionally .gz), recursively')
+  .requiredOption('--out <DIR>', 'the results folder (created if missing)')
+  .option('--manifest <FILE>', 'a CSV with one row per dataset: name, path (relative to the manifest), optional directed, source_column, target_column, delimiter, samples', (v: string, all: string[] = []) => [...all, v])
+  .option('--force', 'redo datasets already done with the same input and options')
+  .option('-k, --samples <K>', `BFS sources sampled uniformly without replacement (default ${DEFAULT_SAMPLES})`)
+  .option('--seed <N>', `seed of the source sampling (default ${DEFAULT_SEED})`)
+  .option('--exact', 'use every node as a source: exact figures')
+  .addOption(new Option('--method <M>', 'bfs (default) or hyperball').choices(['bfs', 'hyperball']))
+  .option('--registers <LOG2M>', 'HyperBall only: 2^LOG2M registers per counter (4-12)')
+  .option('--precision <H>', 'sample until the 95% interval of the mean distance is within ±H')
+  .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
+  .option('--largest-component', 'only pairs within the largest connected component')
+  .option('--person <ID>', "also one person's exact figures in every dataset")
+  .option('--diameter-budget <SECONDS>', `time for the exact diameter (iFUB); 0 skips it (default ${DEFAULT_DIAMETER_BUDGET_SECONDS})`)
+  .addOption(new Option('--kernel <NAME>', 'BFS kernel (default: the fastest)').choices(kernelNames()))
+  .addOption(new Option('--parser <P>', 'auto (default) or csv').choices(['auto', 'csv']))
+  .option('-q, --quiet', 'no progress line and bars')
+  .action(async (inputs: string[], o) => {
+    if (inputs.length === 0 && !o.manifest) throw new UsageError('batch: give edge lists or folders, or --manifest FILE');
+    const tty = !o.quiet && process.stderr.isTTY;
+    // cli-progress only on a terminal: a rerun that skips everything starts as fast as it can.
+    const { createProgress, progressListener: listener } = tty ? await import('./progress.js') : { createProgress: null, progressListener: null };
+    const progress = createProgress?.(true);
+    let bars: ReturnType<typeof progressListener> | null = null;
+    const summary = await runBatch(inputs, {
+      ...inputFrom(o),
+      samples: o.samples,
+      seed: o.seed,
+      exact: o.exact,
+      precision: o.precision,
+      method: o.method,
+      registers: o.registers,
+      largestComponent: o.largestComponent,
+      person: o.person,
+      diameterBudgetSeconds: o.diameterBudget,
+      kernel: o.kernel,
+      out: o.out,
+      manifest: o.manifest,
+      force: o.force,
+      onProgress: (e) => bars?.onProgress(e),
+      onDataset: (e) => {
+        if (e.type === 'start') {
+          // The one progress line, above the usual bars; erased when the dataset is done.
+          if (tty) process.stderr.write(`dataset ${e.index} of ${e.total}: ${e.name}\n`);
+          if (listener && progress) bars = listener(progress, `${e.name}: `);
+        } else if (e.type === 'done') {
+          bars?.stop();
+          bars = null;
+          if (tty) process.stderr.write('\x1b[1A\r\x1b[2K');
+          if (e.record.status === 'error') process.stderr.write(`smallworld: ${e.name}: ${e.record.error}\n`);
+        }
+      },
+    });
+    for (const s of summary.skippedFiles) process.stderr.write(`skipped ${s.file}: ${s.reason}\n`);
+    const n = summary.alreadyDone.length;
+    if (n > 0) process.stderr.write(`skipped ${n} dataset${n === 1 ? '' : 's'} already done (use --force to redo)\n`);
+    process.stdout.write(
+      `${summary.datasets.length} dataset${summary.datasets.length === 1 ? '' : 's'}: ${summary.ok} ok, ${summary.failed} failed ` +
+        `(${summary.ran.length} run now, ${n} already done); results in ${summary.out}/${RESULTS_JSONL} and ${summary.out}/${RESULTS_CSV}\n`,
+    );
+    process.exitCode = summary.exitCode;
+  });
+
 inputOptions(estimate);
 inputOptions(convert);
 inputOptions(path);
+inputOptions(batch);
 
 /** Commander's own exits: help and version are successes, everything else a usage error. */
 const COMMANDER_SUCCESS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync']);
