@@ -112,6 +112,20 @@ describe('fast scanner and csv-parse build identical graphs', () => {
     for (const threads of [1, 2]) expect((await loadGraph(file, { threads })).scannerLines).toBe(total);
   });
 
+  it('a quoted field with line breaks open at a 16 MB block end: read again with the next block, then the scanner goes on', async () => {
+    const rand = mulberry32(10);
+    const lines = Array.from({ length: 1_500_000 }, () => `${Math.floor(rand() * 300_000)},${Math.floor(rand() * 300_000)}`);
+    let bytes = 0;
+    let k = 0;
+    while (bytes + lines[k].length + 1 < (16 << 20) - 40) bytes += lines[k++].length + 1;
+    lines[k] = '"open\n' + 'y\n'.repeat(50) + 'close",5'; // opens 40 bytes before the first block's end
+    lines[k + 1000] = '17';
+    const file = tempFile('quote-across-blocks.csv', lines.join('\n') + '\n');
+    const a = await bothPaths(file, { skipBadLines: true });
+    expect(a.stats.badLineExamples).toEqual([{ line: k + 1 + 51 + 1000, reason: 'expected 2 columns, found 1' }]);
+    for (const threads of [1, 2]) expect((await loadGraph(file, { skipBadLines: true, threads })).scannerLines).toBe(1_500_051);
+  });
+
   it('the same error, with the same line, from both paths', async () => {
     const rand = mulberry32(6);
     const lines = Array.from({ length: 300_000 }, () => `${Math.floor(rand() * 1000)} ${Math.floor(rand() * 1000)}`);

@@ -5,8 +5,10 @@
  * one block, the next is read into a second buffer. Lines the scanner cannot take
  * (a quote, a non-ASCII id, a bad line...) are read with csv-parse, a run of them
  * at a time, through the same RecordSink as the csv-parse path; the scanner then
- * goes on from the next line. Only a quoted field still open at a block's end
- * hands the rest of the input over to streaming csv-parse.
+ * goes on from the next line. A quoted field still open at a block's end is
+ * read again from its line at the start of the next block; only one open over
+ * more than 1 MB (an unterminated quote, say) hands the rest of the input over
+ * to streaming csv-parse.
  */
 import type { Piscina } from 'piscina';
 import type { EdgeBuffer } from '../graph/edges.js';
@@ -142,6 +144,8 @@ function takesAsStrings(block: Uint8Array, lineStart: number, cut: number, param
 
 /** After a line the scanner did not take, it goes on over this many bytes first, doubling while lines are plain. */
 const FIRST_STRETCH = 64;
+/** A quoted field open over more bytes than this (unterminated, say) leaves the rest of the input to streaming csv-parse. */
+const OPEN_QUOTE_BYTES = 1 << 20;
 /** Lines read in one csv-parse call, at most, when many lines in a row need it (escaped quotes, say). */
 const CSV_RUN_LINES = 4096;
 
@@ -195,7 +199,7 @@ export async function scanStream(
   };
 
   try {
-    for (;;) {
+    blocks: for (;;) {
       const { block, used, cut } = filled;
       /** This block ends the input (then `cut` is `used`). */
       const last = reader.ended && reader.error === undefined;
@@ -222,8 +226,8 @@ export async function scanStream(
        * easy (see splitPlainLine), else read with csv-parse, with the lines after
        * it while a quoted field is open, and with more lines (doubling) while
        * line after line needs csv-parse. Returns where the scanner goes on, or
-       * -1 when a quoted field is still open at the block's end (then csv-parse
-       * reads the rest of the input).
+       * -1 when a quoted field is still open at the block's end (then its lines
+       * are read again at the start of the next block) or over OPEN_QUOTE_BYTES.
        */
       const fallback = (at: number): number => {
         let end = lineEndFrom(block, at, cut);
@@ -241,7 +245,7 @@ export async function scanStream(
         for (let more = 1; ; more *= 2) {
           const r = readWindow(block.subarray(at, end), format, sink, out.lines, last && end === cut);
           if (r.kind === 'read') break;
-          if (end >= cut) return -1;
+          if (end >= cut || end - at > OPEN_QUOTE_BYTES) return -1;
           for (let k = 0; k < more && end < cut; k++) end = lineEndFrom(block, end, cut);
         }
         out.lines += countTerminators(block, at, end);
@@ -293,9 +297,21 @@ export async function scanStream(
         // From the first line not taken (or not yet read) on, on this thread; in string mode to the block's end.
         const at = inline(pos, strings ? cut : end);
         if (at < 0) {
-          // A quoted field open at the block's end: csv-parse reads everything from its line on.
           const stop = -1 - at;
           const following = next ? await next : null;
+          if (following && cut - stop <= OPEN_QUOTE_BYTES) {
+            // A quoted field open at the block's end: its lines on go in front of the next block
+            // (which starts at this one's cut), and scanning goes on there.
+            const head = block.subarray(stop, cut);
+            const joined = new Uint8Array(new SharedArrayBuffer(head.length + following.used));
+            joined.set(head, 0);
+            joined.set(following.block.subarray(0, following.used), head.length);
+            filled = { block: joined, used: joined.length, cut: head.length + following.cut };
+            blocks[which] = joined;
+            continue blocks;
+          }
+          // A quoted field open over more than OPEN_QUOTE_BYTES (unterminated, say), or a read error
+          // after this block: streaming csv-parse reads everything from the line on (and reports the error).
           const parts = [Buffer.from(block.subarray(stop, following ? cut : used))];
           if (following) parts.push(Buffer.from(following.block.subarray(0, following.used)));
           out.handover = { bytes: Buffer.concat(parts), rest: reader.remaining() };

@@ -17,7 +17,7 @@ import { EdgeBuffer } from '../graph/edges.js';
 import { detectFormat, type EdgeListFormat, type FormatOptions } from './sniff.js';
 import { buildCsr } from '../graph/csr.js';
 import { scanStream, type FastResult } from './fastload.js';
-import { csvInputError, csvOptions, RecordSink, withoutWidthErrors } from './records.js';
+import { csvInputError, csvOptions, expectWidth, RecordSink } from './records.js';
 import { expectedColumns, notAnEdgeList } from './shape.js';
 import { IdCollector } from '../graph/node-ids.js';
 import type { LoadedGraph } from './loaded-graph.js';
@@ -251,7 +251,6 @@ async function parseWithCsv(
   lineOffset: number,
 ): Promise<{ lastLine: number }> {
   const parser = parse(csvOptions(format));
-  withoutWidthErrors((parser as unknown as { state?: unknown }).state);
   const replay = async function* (): AsyncGenerator<Buffer> {
     yield* first;
     for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
@@ -267,6 +266,7 @@ async function parseWithCsv(
     await new Promise<void>((resolvePromise, reject) => {
       parser.on('data', (row: string[]) => {
         try {
+          expectWidth((parser as unknown as { state?: unknown }).state, row.length);
           lastLine = lineOffset + parser.info.lines;
           sink.handle(row, lastLine);
         } catch (err) {

@@ -35,20 +35,16 @@ export function csvOptions(format: EdgeListFormat): CsvOptions {
 
 /**
  * csv-parse builds an error object (with a copy of its whole state) for every
- * record whose field count differs from its first record's, even with
- * relax_column_count, only to drop it. The loader checks column counts itself
- * (RecordSink), so make csv-parse see every record as the expected length. Its
- * behaviour is otherwise unchanged: with relax_column_count that error is only
- * kept for `info`, which the loader does not use.
+ * record whose field count differs from its *first* record's, even with
+ * relax_column_count, only to drop it: after a one-column bad line at the start
+ * of a parse, that is every row. The loader checks column counts itself
+ * (RecordSink), so after each record it tells csv-parse to expect that record's
+ * width: an error object is then built only where the width changes (around a
+ * bad line), not for every row after one. (A plain property write: an accessor
+ * on csv-parse's state would slow its whole parse loop.)
  */
-export function withoutWidthErrors(state: unknown): void {
-  if (typeof state !== 'object' || state === null || !('record' in state) || !('expectedRecordLength' in state)) return;
-  const s = state as { record: unknown[] };
-  Object.defineProperty(state, 'expectedRecordLength', {
-    get: () => s.record.length,
-    set: () => {},
-    configurable: true,
-  });
+export function expectWidth(state: unknown, width: number): void {
+  (state as { expectedRecordLength?: number }).expectedRecordLength = width;
 }
 
 export class RecordSink {
@@ -133,11 +129,13 @@ export function readWindow(bytes: Uint8Array, format: EdgeListFormat, sink: Reco
   // The streaming parser's own synchronous API (what csv-parse/sync uses), so that the live
   // line count gives each record's line without a copied info object per record.
   const parser = parse(csvOptions(format)) as unknown as CsvApi;
-  withoutWidthErrors(parser.state);
   const failure: unknown = parser.api.parse(
     Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     true,
-    (record: string[]) => records.push([record, lineOffset + parser.info.lines]),
+    (record: string[]) => {
+      expectWidth(parser.state, record.length);
+      records.push([record, lineOffset + parser.info.lines]);
+    },
     () => {},
   );
   if (failure instanceof CsvError && failure.code === 'CSV_QUOTE_NOT_CLOSED' && !final) return { kind: 'open' };
