@@ -4,7 +4,9 @@
  * reference's figures, and each fast kernel's speed-up over the reference,
  * measured in the same run, must stay above its floor. Floors are set well
  * below what was measured here (see README), so only a real regression trips
- * them, not a noisy neighbour.
+ * them, not a noisy neighbour. Then the loader's bad-lines guard (bench/bad-lines.ts):
+ * a 600k-line TSV with three malformed lines, under --skip-bad-lines, must load in
+ * at most 1.5x the time of the same file without them, measured in the same run.
  *
  *   node dist/bench/ci.js [--scale 16] [--samples 256]
  */
@@ -15,6 +17,11 @@ import { sampleSources } from '../src/stats/random.js';
 import { ensureRmat, projectRoot } from './graphs.js';
 import { formatKernelTable, timeKernels } from './kernel-timing.js';
 import { machineInfo, positiveInt, writeResult } from './machine.js';
+import { measureBadLines } from './bad-lines.js';
+import { availableParallelism } from 'node:os';
+
+/** The loader's bad-lines guard (issue #10): a few bad lines under --skip-bad-lines cost at most this times a clean file. */
+export const BAD_LINES_MAX_RATIO = 1.5;
 
 /** Minimum speed-up over the reference kernel, per kernel (absent: only agreement is checked). */
 export const SPEEDUP_FLOORS: Record<string, number> = {
@@ -43,7 +50,15 @@ async function main(): Promise<void> {
     if (floor !== undefined && r.speedup < floor) failures.push(`${r.kernel}: speed-up ${r.speedup.toFixed(2)}x is below its floor ${floor}x`);
   }
   for (const name of Object.keys(SPEEDUP_FLOORS)) if (!rows.some((r) => r.kernel === name)) failures.push(`${name}: kernel missing`);
-  writeResult(projectRoot(), 'ci', { benchmark: 'ci', machine: machineInfo(projectRoot()), scale, samples, rows, failures });
+
+  // The loader: 600k lines with three bad lines vs without, alternately in this process (about 10 s).
+  const bad = await measureBadLines(600_000, 5, availableParallelism());
+  process.stdout.write(
+    `bench:ci  loader, 600000-line TSV, --skip-bad-lines: clean ${bad.cleanMedian.toFixed(3)} s, with 3 bad lines ${bad.badMedian.toFixed(3)} s (medians of 5), ratio ${bad.ratio.toFixed(2)}\n`,
+  );
+  if (!(bad.ratio <= BAD_LINES_MAX_RATIO)) failures.push(`loader: 3 bad lines cost ${bad.ratio.toFixed(2)}x a clean file, above ${BAD_LINES_MAX_RATIO}x`);
+
+  writeResult(projectRoot(), 'ci', { benchmark: 'ci', machine: machineInfo(projectRoot()), scale, samples, rows, badLines: bad, failures });
   if (failures.length > 0) {
     for (const f of failures) process.stdout.write(`FAIL ${f}\n`);
     process.exitCode = 1;

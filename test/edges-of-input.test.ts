@@ -167,7 +167,7 @@ describe('CRLF: a CRLF line end is one line', () => {
   const crlf = lf.replaceAll('\n', '\r\n');
   const cr = lf.replaceAll('\n', '\r');
   const bytes = (s: string) => new TextEncoder().encode(s);
-  const params = { delimiter: 0, sourceIndex: 0, targetIndex: 1, skipFirstDataLine: false };
+  const params = { delimiter: 0, sourceIndex: 0, targetIndex: 1, skipFirstDataLine: false, columns: 2 };
 
   it('CRLF: the pair buffer of a CRLF file is sized for its lines once, as for LF (and CR-only)', () => {
     expect(countLines(bytes(lf), 0, lf.length)).toBe(5); // 4 line ends + a possible unterminated last line

@@ -30,7 +30,7 @@ async function bothPaths(file: string, opts: LoadOptions = {}) {
 describe('fast scanner and csv-parse build identical graphs', () => {
   const cases: Array<[string, string]> = [
     ['plain tsv', '1\t2\n2\t3\n3\t1\n'],
-    ['comments, blanks, spaces, extra columns', '# c\n% k\n\n1  2 99\n  2 3\t7\n3 1\n'],
+    ['comments, blanks, spaces, extra columns', '# c\n% k\n\n1  2 99\n  2 3\t7\n3 1 5\n'],
     ['CRLF, no final newline', '# c\r\n1\t2\r\n2\t3\r\n3\t4'],
     ['CR only', '1 2\r2 3\r3 4\r'],
     ['header and commas', 'from,to\n1,2\n2,3\n'],
@@ -40,7 +40,7 @@ describe('fast scanner and csv-parse build identical graphs', () => {
     ['leading zeros are names', '1 2\n02 3\n2 02\n'],
     ['ids beyond 2^32 are names', '4294967294 1\n4294967295 1\n'],
     ['self-loops and duplicates', '1 1\n1 2\n2 1\n1 2\n'],
-    ['string ids', 'user_1 user_2\nuser_2\tuser_3\n# c\nuser_3 user_1 x\n'],
+    ['string ids', 'user_1 user_2 w\nuser_2\tuser_3 w\n# c\nuser_3 user_1 x\n'],
     ['names with inner spaces in a CSV', 'John Smith,Jane Doe\n Jane Doe , Bob \nBob,John  Smith\n'],
     ['numbers, then names in the second column first', '1 2\n2 bob\nbob 3\n3 1\n'],
     ['64-bit ids', '1234567890123456789 1234567890123456788\n1234567890123456788 7\n'],
@@ -80,6 +80,50 @@ describe('fast scanner and csv-parse build identical graphs', () => {
     expect(g.scannerLines).toBe(lines.length);
     expect(g.ids.token(0)).toBe('1');
     expect(g.ids.lookup('user_17')).toBeGreaterThan(2);
+  });
+
+  it('bad lines in the middle, skipped, at 1 and 2 threads: same graph and counts, the scanner reads on after each', async () => {
+    const rand = mulberry32(8);
+    const lines = Array.from({ length: 300_000 }, () => `${Math.floor(rand() * 40_000)}\t${Math.floor(rand() * 40_000)}`);
+    lines[1_000] = '17'; // near the start: before the first parallel block is split
+    lines[120_000] = '\t5';
+    lines[240_000] = '1\t2\t3';
+    lines[240_001] = '';
+    lines[240_002] = 'x';
+    const file = tempFile('bad-middle.tsv', lines.join('\n') + '\n');
+    const a = await bothPaths(file, { skipBadLines: true });
+    expect(a.stats.badLines).toBe(4);
+    expect(a.stats.badLineExamples.map((e) => e.line)).toEqual([1_001, 120_001, 240_001, 240_003]);
+    for (const threads of [1, 2]) expect((await loadGraph(file, { skipBadLines: true, threads })).scannerLines).toBe(300_000);
+  });
+
+  it.each([
+    ['a quoted id', '"7",8'],
+    ['a non-ASCII id', 'jos\u00e9,8'],
+    ['a quoted field with a line break', '"two\nlines",8'],
+  ])('a hand-over line (%s) followed by many plain lines: the scanner takes the lines after it', async (name, odd) => {
+    const rand = mulberry32(9);
+    const lines = Array.from({ length: 200_000 }, () => `${Math.floor(rand() * 40_000)},${Math.floor(rand() * 40_000)}`);
+    lines.splice(10, 0, odd);
+    const file = tempFile(`handover-${name.replace(/\W+/g, '-')}.csv`, lines.join('\n') + '\n');
+    const a = await bothPaths(file);
+    const total = 200_001 + (odd.includes('\n') ? 1 : 0);
+    expect(a.stats.lines).toBe(total);
+    for (const threads of [1, 2]) expect((await loadGraph(file, { threads })).scannerLines).toBe(total);
+  });
+
+  it('a quoted field with line breaks open at a 16 MB block end: read again with the next block, then the scanner goes on', async () => {
+    const rand = mulberry32(10);
+    const lines = Array.from({ length: 1_500_000 }, () => `${Math.floor(rand() * 300_000)},${Math.floor(rand() * 300_000)}`);
+    let bytes = 0;
+    let k = 0;
+    while (bytes + lines[k].length + 1 < (16 << 20) - 40) bytes += lines[k++].length + 1;
+    lines[k] = '"open\n' + 'y\n'.repeat(50) + 'close",5'; // opens 40 bytes before the first block's end
+    lines[k + 1000] = '17';
+    const file = tempFile('quote-across-blocks.csv', lines.join('\n') + '\n');
+    const a = await bothPaths(file, { skipBadLines: true });
+    expect(a.stats.badLineExamples).toEqual([{ line: k + 1 + 51 + 1000, reason: 'expected 2 columns, found 1' }]);
+    for (const threads of [1, 2]) expect((await loadGraph(file, { skipBadLines: true, threads })).scannerLines).toBe(1_500_051);
   });
 
   it('the same error, with the same line, from both paths', async () => {

@@ -108,6 +108,11 @@ export class IdCollector {
     this.edges.push(u, table.intern(b));
   }
 
+  /** True once a token that is not a canonical number has been seen. */
+  get stringMode(): boolean {
+    return this.strings !== null;
+  }
+
   /** The string table, switching to string mode first if needed (the byte scanner interns into it directly). */
   stringTable(): IdTable {
     this.switchToStrings();

@@ -2,15 +2,22 @@
  * The loader's fast path over a byte stream: fills blocks of whole lines in a
  * SharedArrayBuffer, scans each block's ranges in parallel parse workers (or
  * inline when small), and appends their pairs in file order. While workers scan
- * one block, the next is read into a second buffer. Stops at the first line the
- * scanner cannot take and returns the unread bytes, for csv-parse to continue.
+ * one block, the next is read into a second buffer. Lines the scanner cannot take
+ * (a quote, a non-ASCII id, a bad line...) are read with csv-parse, a run of them
+ * at a time, through the same RecordSink as the csv-parse path; the scanner then
+ * goes on from the next line. A quoted field still open at a block's end is
+ * read again from its line at the start of the next block; only one open over
+ * more than 1 MB (an unterminated quote, say) hands the rest of the input over
+ * to streaming csv-parse.
  */
 import type { Piscina } from 'piscina';
 import type { EdgeBuffer } from '../graph/edges.js';
 import { IdTable } from '../graph/id-table.js';
 import type { IdCollector } from '../graph/node-ids.js';
 import { createPool } from '../parallel/pool.js';
+import { readWindow, splitPlainLine, type RecordSink } from './records.js';
 import { lastLineEnd, scanRange, type ScanParams, type ScanResult } from './scan.js';
+import type { EdgeListFormat } from './sniff.js';
 
 const BLOCK_BYTES = 16 << 20;
 /** Below this a block is scanned on the main thread: a worker round trip costs more. */
@@ -104,29 +111,75 @@ function splitRanges(block: Uint8Array, cut: number, parts: number): Array<[numb
   return ranges;
 }
 
+/** Just after the terminator of the line holding byte `at` (CRLF counts as one), or `limit`. */
+function lineEndFrom(block: Uint8Array, at: number, limit: number): number {
+  let i = at;
+  while (i < limit && block[i] !== 10 && block[i] !== 13) i++;
+  if (i >= limit) return limit;
+  if (block[i] === 13 && i + 1 < limit && block[i + 1] === 10) return i + 2;
+  return i + 1;
+}
+
+/** Line terminators in block[start, end) (CRLF counts as one), plus one for a last line without one. */
+function countTerminators(block: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = block[i];
+    if (c === 10) n++;
+    else if (c === 13) {
+      n++;
+      if (i + 1 < end && block[i + 1] === 10) i++;
+    }
+  }
+  if (end > start && block[end - 1] !== 10 && block[end - 1] !== 13) n++;
+  return n;
+}
+
 /** Whether string mode takes the line starting at `lineStart` (a dry run with a scratch table). */
-function takesAsStrings(block: Uint8Array, lineStart: number, cut: number, params: ScanParams): boolean {
-  let lineEnd = lineStart;
-  while (lineEnd < cut && block[lineEnd] !== 10 && block[lineEnd] !== 13) lineEnd++;
-  if (lineEnd < cut) lineEnd++;
-  if (lineEnd < cut && block[lineEnd - 1] === 13 && block[lineEnd] === 10) lineEnd++;
-  return scanRange(block, lineStart, lineEnd, params, new IdTable(4)).stop === lineEnd;
+function takesAsStrings(block: Uint8Array, lineStart: number, cut: number, params: ScanParams, scratch: { table: IdTable }): boolean {
+  const lineEnd = lineEndFrom(block, lineStart, cut);
+  if (scratch.table.size > 4096) scratch.table = new IdTable(4);
+  return scanRange(block, lineStart, lineEnd, params, scratch.table).stop === lineEnd;
+}
+
+/** After a line the scanner did not take, it goes on over this many bytes first, doubling while lines are plain. */
+const FIRST_STRETCH = 64;
+/** A quoted field open over more bytes than this (unterminated, say) leaves the rest of the input to streaming csv-parse. */
+const OPEN_QUOTE_BYTES = 1 << 20;
+/** Lines read in one csv-parse call, at most, when many lines in a row need it (escaped quotes, say). */
+const CSV_RUN_LINES = 4096;
+
+export interface ScanTarget {
+  format: EdgeListFormat;
+  /** Header state, column count, and the rules for the lines the scanner does not take. */
+  sink: RecordSink;
+  edges: EdgeBuffer;
+  ids: IdCollector;
 }
 
 export async function scanStream(
   head: Buffer[],
   source: AsyncIterator<Buffer>,
-  baseParams: ScanParams,
-  edges: EdgeBuffer,
-  ids: IdCollector,
+  base: Pick<ScanParams, 'delimiter' | 'sourceIndex' | 'targetIndex'>,
+  target: ScanTarget,
   threads: number,
   out: FastResult,
 ): Promise<FastResult> {
+  const { format, sink, edges, ids } = target;
   const reader = new BlockReader(head, source);
   let pool: Piscina | undefined;
-  let headerPending = baseParams.skipFirstDataLine;
   /** Set once the ids are not all plain numbers: scanning goes on in string mode. */
   let strings: IdTable | null = null;
+  const scratch = { table: new IdTable(4) };
+  /** Fallbacks to csv-parse since the scanner last took a line. */
+  let csvStreak = 0;
+  let current: ScanParams = { ...base, skipFirstDataLine: sink.headerPending, columns: sink.columns };
+  /** The scan parameters now (the header and the column count can change as lines are read). */
+  const params = (): ScanParams => {
+    if (current.skipFirstDataLine !== sink.headerPending || current.columns !== sink.columns)
+      current = { ...base, skipFirstDataLine: sink.headerPending, columns: sink.columns };
+    return current;
+  };
   let carry: Uint8Array = new Uint8Array(0);
   // Two blocks: one being scanned while the other is filled.
   const blocks: Uint8Array[] = [new Uint8Array(new SharedArrayBuffer(BLOCK_BYTES)), new Uint8Array(new SharedArrayBuffer(BLOCK_BYTES))];
@@ -134,56 +187,137 @@ export async function scanStream(
   let filled = await reader.fill(blocks[which], carry);
   blocks[which] = filled.block;
 
+  const take = (r: ScanResult) => {
+    edges.appendChunk(r.pairs, r.count);
+    if (r.count > 0 && !strings) ids.noteMax(r.maxValue);
+    out.lines += r.lines;
+    out.edgeLines += r.edgeLines;
+    if (r.headerSkipped) {
+      out.headerSkipped = true;
+      sink.headerPending = false;
+    }
+  };
+
   try {
-    for (;;) {
+    blocks: for (;;) {
       const { block, used, cut } = filled;
-      const params = { ...baseParams, skipFirstDataLine: headerPending };
-      const parallel = threads > 1 && cut >= PARALLEL_MIN_BYTES && !headerPending && !strings;
+      /** This block ends the input (then `cut` is `used`). */
+      const last = reader.ended && reader.error === undefined;
+      const startParams = params();
+      const startStrings: IdTable | null = strings;
+      const parallel = threads > 1 && cut >= PARALLEL_MIN_BYTES && !startParams.skipFirstDataLine && startParams.columns > 0 && !strings;
       const ranges: Array<[number, number]> = parallel ? splitRanges(block, cut, threads * 2) : [[0, cut]];
       let scanning: Promise<ScanResult[]>;
       if (parallel) {
         pool ??= createPool('parse-worker.js', { threads });
         const p = pool;
         const buffer = block.buffer as SharedArrayBuffer;
-        scanning = Promise.all(ranges.map(([start, end]) => p.run({ block: buffer, start, end, params })));
+        scanning = Promise.all(ranges.map(([start, end]) => p.run({ block: buffer, start, end, params: startParams })));
       } else {
-        scanning = Promise.resolve([scanRange(block, 0, cut, params, strings ?? undefined)]);
+        scanning = Promise.resolve([scanRange(block, 0, cut, startParams, strings ?? undefined)]);
       }
       // The tail after the cut starts the next block; read it while the workers scan.
       carry = block.slice(cut, used);
       which ^= 1;
       const next = reader.ended ? null : reader.fill(blocks[which], carry);
 
-      const results = await scanning;
-      const take = (r: ScanResult) => {
-        edges.appendChunk(r.pairs, r.count);
-        if (r.count > 0 && !strings) ids.noteMax(r.maxValue);
-        out.lines += r.lines;
-        out.edgeLines += r.edgeLines;
-        if (r.headerSkipped) {
-          out.headerSkipped = true;
-          headerPending = false;
+      /**
+       * The line at `at`, which the scanner cannot take: split here when that is
+       * easy (see splitPlainLine), else read with csv-parse, with the lines after
+       * it while a quoted field is open, and with more lines (doubling) while
+       * line after line needs csv-parse. Returns where the scanner goes on, or
+       * -1 when a quoted field is still open at the block's end (then its lines
+       * are read again at the start of the next block) or over OPEN_QUOTE_BYTES.
+       */
+      const fallback = (at: number): number => {
+        let end = lineEndFrom(block, at, cut);
+        let contentEnd = end;
+        while (contentEnd > at && (block[contentEnd - 1] === 10 || block[contentEnd - 1] === 13)) contentEnd--;
+        const fields = splitPlainLine(block, at, contentEnd, format);
+        if (fields) {
+          out.lines++;
+          sink.handle(fields, out.lines);
+          return end;
         }
+        // Lines for csv-parse in a row (none taken by the scanner in between) are read more at a time.
+        for (let k = Math.min(2 ** csvStreak, CSV_RUN_LINES) - 1; k > 0 && end < cut; k--) end = lineEndFrom(block, end, cut);
+        csvStreak++;
+        for (let more = 1; ; more *= 2) {
+          const r = readWindow(block.subarray(at, end), format, sink, out.lines, last && end === cut);
+          if (r.kind === 'read') break;
+          if (end >= cut || end - at > OPEN_QUOTE_BYTES) return -1;
+          for (let k = 0; k < more && end < cut; k++) end = lineEndFrom(block, end, cut);
+        }
+        out.lines += countTerminators(block, at, end);
+        return end;
       };
-      for (let i = 0; i < results.length; i++) {
-        let r = results[i];
-        take(r);
-        if (r.stop < ranges[i][1] && !strings && takesAsStrings(block, r.stop, cut, { ...baseParams, skipFirstDataLine: headerPending })) {
-          // A line with ids that are not plain numbers (names, 64-bit ids): go on in
-          // string mode from it, on this thread, through this block and the next ones.
-          strings = ids.stringTable();
-          r = scanRange(block, r.stop, cut, { ...baseParams, skipFirstDataLine: headerPending }, strings);
+
+      /** Scans block[pos, limit) on this thread, reading what the scanner cannot take with the fallback. Returns where it ended, or -1 - the hand-over position. */
+      const inline = (pos: number, limit: number): number => {
+        let stretch = FIRST_STRETCH;
+        while (pos < limit) {
+          const end = pos + stretch >= limit ? limit : lineEndFrom(block, pos + stretch, limit);
+          const r = scanRange(block, pos, end, params(), strings ?? undefined);
           take(r);
-          if (r.stop === cut) break; // later ranges were scanned again just now
+          if (r.lines > 0) csvStreak = 0;
+          pos = r.stop;
+          if (pos === end) {
+            stretch = Math.min(stretch * 2, BLOCK_BYTES);
+            continue;
+          }
+          stretch = FIRST_STRETCH;
+          if (!strings && takesAsStrings(block, pos, cut, params(), scratch)) {
+            // A line with ids that are not plain numbers (names, 64-bit ids): go on in
+            // string mode from it, on this thread, through this block and the next ones.
+            strings = ids.stringTable();
+            limit = cut;
+            continue;
+          }
+          const after = fallback(pos);
+          if (after < 0) return -1 - pos;
+          pos = after;
+          if (!strings && ids.stringMode) {
+            strings = ids.stringTable(); // the fallback met a name
+            limit = cut;
+          }
         }
-        if (r.stop < (strings ? cut : ranges[i][1])) {
-          // Stopped early: everything from r.stop on goes to csv-parse (later ranges are dropped).
+        return pos;
+      };
+
+      const results = await scanning;
+      let pos = 0;
+      for (let i = 0; i < results.length && pos < cut; i++) {
+        const [start, end] = ranges[i];
+        if (pos === start && strings === startStrings) {
+          const r = results[i];
+          take(r);
+          pos = r.stop;
+          if (pos === end) continue;
+        } else if (pos >= end) continue; // read already (a fallback run went past this range)
+        // From the first line not taken (or not yet read) on, on this thread; in string mode to the block's end.
+        const at = inline(pos, strings ? cut : end);
+        if (at < 0) {
+          const stop = -1 - at;
           const following = next ? await next : null;
-          const parts = [Buffer.from(block.subarray(r.stop, following ? cut : used))];
+          if (following && cut - stop <= OPEN_QUOTE_BYTES) {
+            // A quoted field open at the block's end: its lines on go in front of the next block
+            // (which starts at this one's cut), and scanning goes on there.
+            const head = block.subarray(stop, cut);
+            const joined = new Uint8Array(new SharedArrayBuffer(head.length + following.used));
+            joined.set(head, 0);
+            joined.set(following.block.subarray(0, following.used), head.length);
+            filled = { block: joined, used: joined.length, cut: head.length + following.cut };
+            blocks[which] = joined;
+            continue blocks;
+          }
+          // A quoted field open over more than OPEN_QUOTE_BYTES (unterminated, say), or a read error
+          // after this block: streaming csv-parse reads everything from the line on (and reports the error).
+          const parts = [Buffer.from(block.subarray(stop, following ? cut : used))];
           if (following) parts.push(Buffer.from(following.block.subarray(0, following.used)));
           out.handover = { bytes: Buffer.concat(parts), rest: reader.remaining() };
           return out;
         }
+        pos = at;
       }
       if (!next) {
         if (reader.error !== undefined) throw reader.error;

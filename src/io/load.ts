@@ -10,13 +10,15 @@ import { promises as fsp } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { parse, CsvError, type Options as CsvOptions } from 'csv-parse';
+import { parse, CsvError } from 'csv-parse';
 import { describeFsError, InputError, UsageError } from '../errors.js';
 import { isSwg, readSwg, SWG_MAGIC } from './swg.js';
 import { EdgeBuffer } from '../graph/edges.js';
 import { detectFormat, type EdgeListFormat, type FormatOptions } from './sniff.js';
 import { buildCsr } from '../graph/csr.js';
 import { scanStream, type FastResult } from './fastload.js';
+import { csvInputError, csvOptions, expectWidth, RecordSink, type BadLines } from './records.js';
+import { expectedColumns, notAnEdgeList } from './shape.js';
 import { IdCollector } from '../graph/node-ids.js';
 import type { LoadedGraph } from './loaded-graph.js';
 import { availableParallelism } from 'node:os';
@@ -38,8 +40,6 @@ export interface LoadOptions extends FormatOptions {
   /** Stops the read: the load then rejects (the caller turns that into an AbortError). */
   signal?: AbortSignal;
 }
-
-const BAD_LINE_EXAMPLES = 5;
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -203,12 +203,14 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
   const format = detectFormat(sample, opts);
   if (head.length > 0 && head[0][0] === 0xef && head[0][1] === 0xbb && head[0][2] === 0xbf) head[0] = head[0].subarray(3); // BOM
 
+  const refusal = notAnEdgeList(sample, format);
+  if (refusal) throw new InputError(file, undefined, `does not look like an edge list (${refusal})`);
+
   const edges = new EdgeBuffer();
   const ids = new IdCollector(edges);
+  const sink = new RecordSink(file, format, ids, opts.skipBadLines ?? false, format.header, expectedColumns(sample, format));
   let edgeLines = 0;
   let scannerLines = 0;
-  let badLines: BadLines = { count: 0, examples: [] };
-  let headerPending = format.header;
   let csvInput: { first: Buffer[]; rest: AsyncIterator<Buffer> } | null = { first: head, rest: iterator };
 
   if (opts.parser !== 'csv') {
@@ -217,10 +219,9 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
       delimiter: format.delimiter === 'whitespace' ? 0 : format.delimiter.charCodeAt(0),
       sourceIndex: format.sourceIndex,
       targetIndex: format.targetIndex,
-      skipFirstDataLine: format.header,
     };
     try {
-      await scanStream(head, iterator, params, edges, ids, opts.threads ?? availableParallelism(), fast);
+      await scanStream(head, iterator, params, { format, sink, edges, ids }, opts.threads ?? availableParallelism(), fast);
     } catch (err) {
       lastLine = fast.lines;
       failOnStream(err);
@@ -228,20 +229,15 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
     lastLine = fast.lines;
     scannerLines = fast.lines;
     edgeLines = fast.edgeLines;
-    if (fast.headerSkipped) headerPending = false;
     csvInput = fast.handover ? { first: [fast.handover.bytes], rest: fast.handover.rest } : null;
   }
 
   if (csvInput) {
-    const r = await parseWithCsv(file, csvInput.first, csvInput.rest, format, ids, {
-      lineOffset: lastLine,
-      headerPending,
-      skipBadLines: opts.skipBadLines ?? false,
-    });
+    const r = await parseWithCsv(file, csvInput.first, csvInput.rest, format, sink, lastLine);
     lastLine = r.lastLine;
-    edgeLines += r.edgeLines;
-    badLines = r.badLines;
   }
+  edgeLines += sink.edgeLines;
+  const badLines = sink.badLines;
   if (edgeLines === 0) throw new InputError(file, undefined, noEdgesReason(format, badLines));
 
   const nodeIds = ids.finish();
@@ -275,22 +271,10 @@ async function parseWithCsv(
   first: Buffer[],
   rest: AsyncIterator<Buffer>,
   format: EdgeListFormat,
-  ids: IdCollector,
-  state: { lineOffset: number; headerPending: boolean; skipBadLines: boolean },
-): Promise<{ lastLine: number; edgeLines: number; badLines: BadLines }> {
-  const whitespace = format.delimiter === 'whitespace';
-  const csvOptions: CsvOptions = {
-    bom: true,
-    delimiter: whitespace ? [' ', '\t'] : format.delimiter,
-    quote: whitespace ? false : '"',
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    comment: '#',
-    comment_no_infix: true,
-    trim: !whitespace,
-  };
-  const parser = parse(csvOptions);
+  sink: RecordSink,
+  lineOffset: number,
+): Promise<{ lastLine: number }> {
+  const parser = parse(csvOptions(format));
   const replay = async function* (): AsyncGenerator<Buffer> {
     yield* first;
     for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
@@ -298,46 +282,17 @@ async function parseWithCsv(
   const feeding = pipeline(Readable.from(replay()), parser);
   feeding.catch(() => {}); // errors reach the parser, which rejects below
 
-  let { headerPending } = state;
-  const { lineOffset } = state;
   let lastLine = lineOffset;
-  let edgeLines = 0;
-  const badLines: BadLines = { count: 0, examples: [] };
-  const bad = (line: number, reason: string): void => {
-    if (!state.skipBadLines) throw new InputError(file, line, reason);
-    badLines.count++;
-    if (badLines.examples.length < BAD_LINE_EXAMPLES) badLines.examples.push({ line, reason });
-  };
-  const { sourceIndex, targetIndex } = format;
-  const need = Math.max(sourceIndex, targetIndex) + 1;
   // Without csv-parse's `info` option (it copies an object per record, ~40% of the
   // time); 'data' events fire synchronously as records are parsed, so the
   // parser's live line count is the record's line.
-  const handle = (record: string[]): void => {
-    const line = lineOffset + parser.info.lines;
-    lastLine = line;
-    let fields = record;
-    if (whitespace) fields = fields.filter((f) => f !== '' && f !== '\r');
-    if (fields.length === 0) return;
-    const lead = fields[0].charCodeAt(0);
-    if (lead === 35 /* # */ || lead === 37 /* % */) return; // comment (KONECT, Matrix Market use %)
-    if (headerPending) {
-      headerPending = false;
-      return;
-    }
-    if (fields.length < need) return bad(line, `expected ${need} columns, found ${fields.length}`);
-    const a = fields[sourceIndex];
-    let b = fields[targetIndex];
-    if (whitespace && b.endsWith('\r')) b = b.slice(0, -1); // a stray CR in mixed line endings
-    if (a === '' || b === '') return bad(line, `empty node id in column ${a === '' ? sourceIndex + 1 : targetIndex + 1}`);
-    edgeLines++;
-    ids.addEdge(a, b);
-  };
   try {
     await new Promise<void>((resolvePromise, reject) => {
       parser.on('data', (row: string[]) => {
         try {
-          handle(row);
+          expectWidth((parser as unknown as { state?: unknown }).state, row.length);
+          lastLine = lineOffset + parser.info.lines;
+          sink.handle(row, lastLine);
         } catch (err) {
           parser.destroy();
           reject(err);
@@ -348,14 +303,10 @@ async function parseWithCsv(
     });
   } catch (err) {
     if (err instanceof InputError) throw err;
-    if (err instanceof CsvError) {
-      if (err.code === 'CSV_QUOTE_NOT_CLOSED') throw new InputError(file, lastLine + 1, 'unterminated quoted field');
-      const at = (err as CsvError & { lines?: number }).lines;
-      throw new InputError(file, at === undefined ? lastLine + 1 : lineOffset + at, err.message.replace(/^Invalid[^:]*: /, ''));
-    }
+    if (err instanceof CsvError) throw csvInputError(file, err, lineOffset, lastLine);
     throw streamError(file, lastLine + 1, err);
   }
-  return { lastLine, edgeLines, badLines };
+  return { lastLine };
 }
 
 /** A read or gunzip failure as the user sees it, at the line being read when it happened. */
@@ -377,9 +328,4 @@ function noEdgesReason(format: EdgeListFormat, badLines: BadLines): string {
   }
   if (format.header) return `no edges: only a header row (${format.headerFields.join(', ')}), comments or blank lines; --no-header reads that row as data`;
   return 'no edges: only comments or blank lines';
-}
-
-interface BadLines {
-  count: number;
-  examples: Array<{ line: number; reason: string }>;
 }

@@ -30,6 +30,6 @@ export interface LoadedGraph {
   format: EdgeListFormat;
   compressed: boolean;
   stats: LoadStats;
-  /** Lines read by the byte scanner (the rest, if any, by csv-parse); absent for .swg files. */
+  /** Lines read by the byte scanner and its line fallback (the rest, if any, by streaming csv-parse: `--parser csv`, or after a quoted field open over 1 MB); absent for .swg files. */
   scannerLines?: number;
 }

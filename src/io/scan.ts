@@ -4,9 +4,12 @@
  * are plain: comment and blank lines, and data lines whose endpoint columns are
  * canonical unsigned decimals. At the first line it cannot take (a quote, a
  * name, a short line, an empty field...) it stops at that line's first byte and
- * the caller hands the rest to csv-parse, which either reads it or reports the
- * exact error. So both paths accept the same files, give the same messages, and
- * build the same graph (values go through the same IdCollector rules).
+ * the caller reads that line (and any like it that follow) with csv-parse, which
+ * either reads it or reports the exact error, then scans again from the next
+ * line. A data line whose column count differs from `columns` (the first data
+ * line's) is not taken either: it is a bad line. So both paths accept the same
+ * files, give the same messages, and build the same graph (values go through
+ * the same IdCollector rules).
  *
  * Runs on the main thread for small inputs and in parse workers on byte ranges
  * of a SharedArrayBuffer for large ones.
@@ -26,6 +29,11 @@ export interface ScanParams {
   targetIndex: number;
   /** Skip the first data line (a header row). */
   skipFirstDataLine: boolean;
+  /**
+   * Columns every data line must have (those of the first data line); a line with
+   * another count is not taken. 0 while unknown: no data line is taken.
+   */
+  columns: number;
 }
 
 export interface ScanResult {
@@ -147,11 +155,25 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
       while ((c === SPACE || c === TAB) && c !== delimiter && pos < end) c = bytes[++pos];
       const atEnd = pos >= end || c === LF || c === CR;
       if (field === lastField) {
-        // The endpoints are read; skip the rest of the line (extra columns are ignored).
-        while (pos < end && c !== LF && c !== CR) {
-          if (c === 34) return stopAt(lineStart);
-          c = bytes[++pos];
+        // The endpoints are read; count the rest of the line's columns (their values are not used).
+        let fields = field + 1;
+        if (whitespace) {
+          while (pos < end && c !== LF && c !== CR) {
+            fields++;
+            while (pos < end && c !== LF && c !== CR && c !== SPACE && c !== TAB) {
+              if (c === 34) return stopAt(lineStart);
+              c = bytes[++pos];
+            }
+            while ((c === SPACE || c === TAB) && pos < end) c = bytes[++pos];
+          }
+        } else {
+          while (pos < end && c !== LF && c !== CR) {
+            if (c === 34) return stopAt(lineStart);
+            if (c === delimiter) fields++;
+            c = bytes[++pos];
+          }
         }
+        if (fields !== params.columns) return stopAt(lineStart); // another column count: a bad line (or a header-less first line, at columns 0)
         if (pos < end) {
           pos++;
           if (c === CR && pos < end && bytes[pos] === LF) pos++;
