@@ -8,3 +8,7 @@ export type { EstimateOptions, InputOptions, LongCallOptions, ProgressEvent, Del
 export type { EstimateReport, EstimateFailure } from './app/report.js';
 export type { EstimateResult, PersonFigures } from './app/run.js';
 export { AbortError, InputError, UsageError } from './errors.js';
+export { compare } from './app/compare.js';
+export type { CompareInput, CompareOptions, CompareReport, CompareDataset, ComparableReport } from './app/compare.js';
+export type { PairComparison, Difference } from './stats/compare.js';
+export type { EstimateSums } from './stats/estimate.js';
