@@ -60,6 +60,8 @@ export interface CompareReport {
   resolution: number;
   /** Entries of a results.jsonl or .json that took no part, and why (a failed dataset). */
   skipped: Array<{ name: string; file: string; reason: string }>;
+  /** Caveats about the inputs, one sentence each (e.g. two samples drawn with the same seed). */
+  notes: string[];
 }
 
 const RESULT_SUFFIX = /\.jsonl$/i;
@@ -245,12 +247,17 @@ export async function compare(inputs: CompareInput[], options: CompareOptions = 
     if (p.kind === 'results') fromResults.get(i)!.forEach(sumsOf);
   }
   const ordered: Entry[] = [];
+  let estimated = 0;
   for (const [i, p] of plan.entries()) {
     throwIfAborted(options.signal);
     if (p.kind === 'object') ordered.push(p.entry);
     else if (p.kind === 'results') ordered.push(...fromResults.get(i)!);
     else {
-      const report = toJson(await estimatePath(p.path, settings, options));
+      // The j-th edge list gets seed + j: one seed for all would draw the same positions in every node
+      // order, and graphs whose orders are alike (snapshots of one network) would get alike samples,
+      // which the interval (independent samples) does not assume.
+      const seed = (settings.seed + estimated++) % 2 ** 32;
+      const report = toJson(await estimatePath(p.path, { ...settings, seed }, options));
       ordered.push({ name: datasetName(p.path), report, origin: 'estimated', where: p.path });
     }
   }
@@ -272,7 +279,17 @@ export async function compare(inputs: CompareInput[], options: CompareOptions = 
     ordered.map((_, i) => ({ name: names[i], sums: sums[i] })),
     { resolution },
   );
-  return { datasets, pairs, resolution, skipped };
+  const notes: string[] = [];
+  for (let i = 0; i < datasets.length; i++)
+    for (let j = i + 1; j < datasets.length; j++) {
+      const [a, b] = [datasets[i], datasets[j]];
+      if (!a.exact && !b.exact && a.seed !== null && a.seed === b.seed)
+        notes.push(
+          `${a.name} and ${b.name} were sampled with the same seed (${a.seed}): if their node orders are alike (snapshots of one network), so are their samples, ` +
+            'and the interval of their difference, which assumes independent samples, is then off (too wide when the samples are alike); estimate them with different seeds',
+        );
+    }
+  return { datasets, pairs, resolution, skipped, notes };
 }
 
 const signed = (x: number, digits: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
@@ -288,6 +305,7 @@ export function formatComparison(report: CompareReport): string {
     lines.push(`  ${d.name.padEnd(nameWidth)}  ${d.file}: ${how}${d.origin === 'read' ? ', read back' : ''}; mean distance ${mean} (${ci})`);
   }
   for (const s of report.skipped) lines.push(`  skipped ${s.name} (${s.file}): ${s.reason}`);
+  for (const note of report.notes) lines.push(`  note: ${note}`);
   for (const p of report.pairs) {
     lines.push('', `${p.a} vs ${p.b}`);
     const rows: string[][] = [['figure', p.a, p.b, 'difference', '95% CI of the difference']];
