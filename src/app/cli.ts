@@ -183,7 +183,7 @@ const compareCommand = program
   .description('differences between datasets (mean distance, within-h fractions, effective diameter) with 95% intervals, for every pair')
   .argument('<inputs...>', 'two or more: edge lists or .swg files (estimated here), results.jsonl files (every ok dataset; results.jsonl:NAME for one), estimate --json files')
   .option('-k, --samples <K>', `BFS sources per edge list (default ${DEFAULT_SAMPLES})`)
-  .option('--seed <N>', `seed of the source sampling (default ${DEFAULT_SEED})`)
+  .option('--seed <N>', `seed of the source sampling (default ${DEFAULT_SEED}); the j-th edge list (from 0) gets seed + j, so samples are independent`)
   .option('--exact', 'every node a source: exact figures, exact differences')
   .option('--precision <H>', 'sample each edge list until the 95% half-width of its mean distance is within ±H')
   .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
