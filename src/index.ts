@@ -12,3 +12,7 @@ export type { BatchOptions, BatchSummary, BatchRecord, BatchEvent, BatchDataset,
 export { formatCsv, formatMarkdown, CSV_COLUMNS } from './app/formats.js';
 export type { OutputFormat, ResultRecord } from './app/formats.js';
 export { AbortError, InputError, UsageError } from './errors.js';
+export { compare } from './app/compare.js';
+export type { CompareInput, CompareOptions, CompareReport, CompareDataset, ComparableReport } from './app/compare.js';
+export type { PairComparison, Difference } from './stats/compare.js';
+export type { EstimateSums } from './stats/estimate.js';

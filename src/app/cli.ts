@@ -248,10 +248,58 @@ const batch = program
     process.exitCode = summary.exitCode;
   });
 
+const compareCommand = program
+  .command('compare')
+  .description('differences between datasets (mean distance, within-h fractions, effective diameter) with 95% intervals, for every pair')
+  .argument('<inputs...>', 'two or more: edge lists or .swg files (estimated here), results.jsonl files (every ok dataset; results.jsonl:NAME for one), estimate --json files')
+  .option('-k, --samples <K>', `BFS sources per edge list (default ${DEFAULT_SAMPLES})`)
+  .option('--seed <N>', `seed of the source sampling (default ${DEFAULT_SEED}); the j-th edge list (from 0) gets seed + j, so samples are independent`)
+  .option('--exact', 'every node a source: exact figures, exact differences')
+  .option('--precision <H>', 'sample each edge list until the 95% half-width of its mean distance is within ±H')
+  .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
+  .option('--largest-component', 'only pairs within the largest connected component')
+  .option('--resolution <H>', 'the difference in mean distance (hops) the "sources would resolve" sentence aims at (default 0.01)')
+  .option('--json', 'print JSON')
+  .addOption(new Option('--kernel <NAME>', 'BFS kernel (default: the fastest)').choices(kernelNames()))
+  .addOption(new Option('--parser <P>', 'auto (default): fast scanner, csv-parse where needed; csv: csv-parse only').choices(['auto', 'csv']))
+  .option('-q, --quiet', 'no progress bars')
+  .action(async (inputs: string[], o) => {
+    const { compare: compareInputs, formatComparison } = await import('./compare.js'); // loaded when needed
+    const { createProgress, progressListener } = await import('./progress.js');
+    const progress = createProgress(!o.quiet);
+    // One listener per edge list estimated (results read back need none).
+    const shown: { file: string; bars: ReturnType<typeof progressListener> | null } = { file: '', bars: null };
+    try {
+      const report = await compareInputs(inputs, {
+        ...inputFrom(o),
+        samples: o.samples,
+        seed: o.seed,
+        exact: o.exact,
+        precision: o.precision,
+        largestComponent: o.largestComponent,
+        kernel: o.kernel,
+        resolution: o.resolution,
+        onProgress: (e) => {
+          if (shown.bars === null || shown.file !== e.file) {
+            shown.bars?.stop();
+            shown.file = e.file;
+            shown.bars = progressListener(progress, `${e.file}: `);
+          }
+          shown.bars.onProgress(e);
+        },
+      });
+      shown.bars?.stop();
+      process.stdout.write((o.json ? JSON.stringify(report, null, 2) : formatComparison(report)) + '\n');
+    } finally {
+      shown.bars?.stop();
+    }
+  });
+
 inputOptions(estimate);
 inputOptions(convert);
 inputOptions(path);
 inputOptions(batch);
+inputOptions(compareCommand);
 
 /** Commander's own exits: help and version are successes, everything else a usage error. */
 const COMMANDER_SUCCESS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync']);

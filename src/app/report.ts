@@ -181,6 +181,8 @@ export function toJson(r: EstimateResult) {
     ...(r.hyperBall ? { hyperBall: r.hyperBall } : {}),
     graphBytes: r.graphBytes,
     arcsScanned: r.arcsScanned,
+    // BFS only: the per-source sums the intervals come from (compare reads them; HyperBall has none).
+    ...(r.sums ? { sums: r.sums } : {}),
     timings: r.timings,
   };
 }

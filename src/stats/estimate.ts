@@ -46,8 +46,92 @@ export interface Estimate {
   arcsScanned: number;
   /** Adjacency entries the kernel actually read (work, depends on batching: a timing figure). */
   arcsRead: number;
+  /**
+   * The sufficient statistics of the ratio estimators over the sampled sources (EstimateSums): what
+   * `smallworld compare` needs for the intervals of differences without the per-source values. BFS only:
+   * absent with HyperBall, which has no per-source sums.
+   */
+  sums?: EstimateSums;
   /** Set when the figures come from HyperBall (--method hyperball) rather than BFS. */
   hyperBall?: { log2m: number; relativeStandardError: number; iterations: number; converged: boolean; memoryBytes: number; groups: number };
+}
+
+/**
+ * The sums over the k sampled sources s (in sample order) that every figure's 95% interval is a function
+ * of. Each figure is a ratio sum(y_s) / sum(x_s), x_s = nodes s reaches; its delta-method variance is
+ * (1 - k/n) * sum_s (y_s - R x_s)^2 / (k - 1) / k / mean(x)^2 with
+ * sum_s (y_s - R x_s)^2 = yy - 2 R xy + R^2 xx, so these few numbers give the same standard errors as
+ * the per-source values (up to rounding). Counts are integers: exact below 2^53, summed in sample order
+ * (the same bits at any thread count). O(levels) numbers, whatever k and n.
+ */
+export interface EstimateSums {
+  /** Sources sampled (k). */
+  k: number;
+  /** The population they were drawn from without replacement (n): k = n is every node, exact figures. */
+  n: number;
+  /** sum x_s and sum x_s^2, x_s = nodes source s reaches (itself excluded). */
+  x: number;
+  xx: number;
+  /** The mean distance: y_s = the distance sum of source s; sum y, sum y^2, sum x y. */
+  distance: { y: number; yy: number; xy: number };
+  /**
+   * The within-h fractions: element h (0 .. the largest distance seen) of each array is over
+   * c_s(h) = nodes within h hops of s (c_s(h) = x_s beyond its eccentricity): y[h] = sum c(h),
+   * yy[h] = sum c(h)^2, xy[h] = sum x c(h); yNext[h] = sum c(h) c(h+1) for h < the largest distance
+   * (the effective diameter's interpolation mixes two adjacent levels). yy, xy and yNext are null when
+   * every node is a source (zero-width intervals; the per-source hop counts are not kept then).
+   */
+  withinHops: { y: number[]; yy: number[] | null; xy: number[] | null; yNext: number[] | null };
+}
+
+/** The sums of EstimateSums from the per-source values, in sample order; hop counts may be absent (every node a source). */
+export function estimateSums(
+  reached: ArrayLike<number>,
+  distanceSum: ArrayLike<number>,
+  histogram: number[],
+  nodes: number,
+  hops: { eccentricity: ArrayLike<number>; hopCounts: ArrayLike<number> } | null,
+): EstimateSums {
+  const k = reached.length;
+  let x = 0;
+  let xx = 0;
+  let y = 0;
+  let yy = 0;
+  let xy = 0;
+  for (let i = 0; i < k; i++) {
+    const r = reached[i];
+    const d = distanceSum[i];
+    x += r;
+    xx += r * r;
+    y += d;
+    yy += d * d;
+    xy += r * d;
+  }
+  const levels = histogram.length - 1;
+  // y[h] = pairs within h hops: the same integers whether summed by source or by histogram element.
+  const within = [0];
+  for (let h = 1, c = 0; h <= levels; h++) within.push((c += histogram[h]));
+  let second: Pick<EstimateSums['withinHops'], 'yy' | 'xy' | 'yNext'> = { yy: null, xy: null, yNext: null };
+  if (hops && hops.eccentricity.length === k && levels >= 0) {
+    const cc = new Array<number>(levels + 1).fill(0);
+    const cx = new Array<number>(levels + 1).fill(0);
+    const next = new Array<number>(Math.max(levels, 0)).fill(0);
+    for (let i = 0, at = 0; i < k; i++) {
+      const r = reached[i];
+      const e = hops.eccentricity[i];
+      let c = 0; // c_s(h - 1)
+      for (let h = 1; h <= levels; h++) {
+        const previous = c;
+        if (h <= e) c += hops.hopCounts[at + h - 1];
+        cc[h] += c * c;
+        cx[h] += r * c;
+        next[h - 1] += previous * c;
+      }
+      at += e;
+    }
+    second = { yy: cc, xy: cx, yNext: next };
+  }
+  return { k, n: nodes, x, xx, distance: { y, yy, xy }, withinHops: { y: within, ...second } };
 }
 
 /**
@@ -67,12 +151,14 @@ export function summarize(batches: BatchResult[], nodes: number): Estimate {
   const effectiveDiameter90 = effectiveDiameter(histogram, 0.9);
   let withinHopsFractionCi95: [number, number][] | null = null;
   let effectiveDiameter90Ci95: [number, number] | null = null;
+  const eccentricity = batches.flatMap((b) => b.eccentricity);
+  const hopCounts = batches.flatMap((b) => b.hopCounts);
+  const perSourceHops = eccentricity.length === sources && sources < nodes ? { eccentricity, hopCounts } : null;
   if (sources >= nodes && pairs > 0) {
     withinHopsFractionCi95 = withinHopsFraction.map((f) => [f, f]);
     effectiveDiameter90Ci95 = effectiveDiameter90 === null ? null : [effectiveDiameter90, effectiveDiameter90];
   } else if (pairs > 0) {
-    const eccentricity = batches.flatMap((b) => b.eccentricity);
-    const hops = hopIntervals({ reached, eccentricity, hopCounts: batches.flatMap((b) => b.hopCounts) }, nodes, 0.9);
+    const hops = hopIntervals({ reached, eccentricity, hopCounts }, nodes, 0.9);
     withinHopsFractionCi95 = hops?.withinHopsFractionCi95 ?? null;
     effectiveDiameter90Ci95 = hops?.effectiveDiameterCi95 ?? null;
   }
@@ -95,5 +181,6 @@ export function summarize(batches: BatchResult[], nodes: number): Estimate {
     exact: sources >= nodes,
     arcsScanned: batches.reduce((s, b) => s + b.arcsScanned, 0),
     arcsRead: batches.reduce((s, b) => s + b.arcsRead, 0),
+    sums: estimateSums(reached, distanceSum, histogram, nodes, perSourceHops),
   };
 }
