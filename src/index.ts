@@ -7,4 +7,6 @@ export type { LoadGraphOptions, EstimateCallOptions, PathReport } from './app/ap
 export type { EstimateOptions, InputOptions, LongCallOptions, ProgressEvent, DelimiterName } from './app/options.js';
 export type { EstimateReport, EstimateFailure } from './app/report.js';
 export type { EstimateResult, PersonFigures } from './app/run.js';
+export { renderReport, writeReport, readResults } from './app/html-report.js';
+export type { ReportOptions, ReportSummary } from './app/html-report.js';
 export { AbortError, InputError, UsageError } from './errors.js';

@@ -6,6 +6,7 @@
  * the exit-code contract: 0 ok, 1 bad input data, 2 usage, 3 internal error.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { errorLine, exitCodeOf, EXIT, InputError, UsageError } from '../errors.js';
 import { kernelNames } from '../algorithms/kernels/index.js';
@@ -15,6 +16,7 @@ import { createProgress, progressListener } from './progress.js';
 import { formatSummary, formatTable, outcomeJson, toJson, type FileOutcome } from './report.js';
 import { checkEstimateOptions, checkInputOptions, checkNodeId, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
 import { estimatePath, loadWithHooks, lookupNode } from './run.js';
+import { writeReport } from './html-report.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -175,6 +177,17 @@ const path = program
       const hops = chain.length - 1;
       process.stdout.write(`${chain.join(' -> ')}\n${hops} hop${hops === 1 ? '' : 's'}: ${Math.max(hops - 1, 0)} introducer${hops === 2 ? '' : 's'} between them\n`);
     }
+  });
+
+program
+  .command('report')
+  .description('one self-contained HTML page (charts as inline SVG, nothing loaded from anywhere) from the results of batch or estimate --json')
+  .argument('<results>', "results.jsonl (batch's, one JSON object per line) or estimate --json output")
+  .option('-o, --output <FILE>', 'the HTML file to write (default: report.html beside <results>)')
+  .action(async (results: string, o) => {
+    const out: string = o.output ?? join(dirname(results), 'report.html');
+    const s = await writeReport(results, out);
+    process.stdout.write(`${out}: ${s.ok} dataset${s.ok === 1 ? '' : 's'}${s.failed > 0 ? `, ${s.failed} failed` : ''}\n`);
   });
 
 inputOptions(estimate);
