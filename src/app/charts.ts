@@ -37,7 +37,12 @@ const base = (description: string): Partial<TopLevelSpec> => ({
   description,
   width: WIDTH,
   height: HEIGHT,
-  config: { font: 'sans-serif', axis: { labelLimit: 260, titleFontWeight: 'normal' }, legend: { labelLimit: 260 } },
+  config: {
+    font: 'sans-serif',
+    axis: { labelLimit: 260, labelFontSize: 12, titleFontSize: 13, titleFontWeight: 'normal' },
+    legend: { labelLimit: 260, labelFontSize: 12, titleFontSize: 13 },
+    text: { fontSize: 12 },
+  },
 });
 
 /** Pairs at each hop as a share of reachable pairs, with 95% error bars. */

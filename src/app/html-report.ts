@@ -261,7 +261,7 @@ async function datasetSection(e: OkEntry, index: number): Promise<string> {
   parts.push(`<section class="dataset" id="dataset-${index + 1}"><h2>${escapeHtml(e.label)}</h2>`);
   const file = text(e.r.file);
   if (file !== null) parts.push(`<p class="file">file: <code>${escapeHtml(file)}</code></p>`);
-  parts.push(keyFigures(e), '<div class="charts">');
+  parts.push('<div class="charts">', keyFigures(e));
   if (d.shares.length === 0) {
     parts.push('<p class="note">No reachable pairs: nothing to chart.</p>');
   } else {
@@ -317,7 +317,7 @@ const STYLE = `
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1180px; padding: 1em 1.5em 3em; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; overflow-wrap: anywhere; }
 .meta, .note, figcaption, .file { color: #555; font-size: 0.9em; } code { overflow-wrap: anywhere; }
-table { border-collapse: collapse; margin: 0.8em 0; } th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; margin: 0.8em 0; } table.figures { margin: 0; align-self: flex-start; } th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
 table.figures th { font-weight: normal; color: #555; } td.n { text-align: right; font-variant-numeric: tabular-nums; } .ci { color: #666; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.2em; } figure.chart { margin: 0; max-width: 560px; } figure.chart svg { max-width: 100%; height: auto; }
 .error { color: #a00; } nav ul { columns: 2; } #failed li { margin: 0.3em 0; overflow-wrap: anywhere; }
