@@ -272,7 +272,7 @@ async function datasetSection(e: OkEntry, index: number): Promise<string> {
           (exact
             ? SHARE_CAPTION_EXACT
             : d.shareCi95
-              ? 'Error bars: 95% intervals, derived from the intervals of “within <i>h</i>” and “within <i>h</i>−1” hops by adding their half-widths in quadrature (an approximation: the results keep no interval for the shares themselves).'
+              ? 'Error bars: 95% intervals, derived from the intervals of “within <i>h</i>” and “within <i>h</i>−1” hops by adding their half-widths in quadrature: an approximation, on the wide side (the results keep no interval for the shares themselves).'
               : 'This result has no within-h intervals: no error bars.'),
       ),
       await figure(
