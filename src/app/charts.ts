@@ -40,7 +40,7 @@ const base = (description: string): Partial<TopLevelSpec> => ({
   config: {
     font: 'sans-serif',
     axis: { labelLimit: 260, labelFontSize: 12, titleFontSize: 13, titleFontWeight: 'normal' },
-    legend: { labelLimit: 260, labelFontSize: 12, titleFontSize: 13 },
+    legend: { labelLimit: 400, labelFontSize: 12, titleFontSize: 13 },
     text: { fontSize: 12 },
   },
 });
@@ -127,10 +127,10 @@ export function forestSpec(ds: ChartDataset[]): TopLevelSpec {
     .filter((d) => d.meanDistance !== null)
     .sort((a, b) => a.meanDistance! - b.meanDistance!)
     .map((d) => ({ dataset: d.label, mean: d.meanDistance, low: d.meanDistanceCi95?.[0] ?? d.meanDistance, high: d.meanDistanceCi95?.[1] ?? d.meanDistance }));
-  const y = { field: 'dataset', type: 'nominal' as const, title: null, sort: values.map((v) => v.dataset) };
+  const y = { field: 'dataset', type: 'nominal' as const, title: null, sort: values.map((v) => v.dataset), axis: { labelLimit: 400 } };
   return {
     ...base('Mean distance of each dataset with its 95% interval, sorted'),
-    height: Math.max(60, 24 * values.length),
+    height: Math.max(120, 34 * values.length),
     width: 420,
     data: { values },
     layer: [

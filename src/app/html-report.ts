@@ -319,7 +319,7 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #dd
 .meta, .note, figcaption, .file { color: #555; font-size: 0.9em; } code { overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: 0.8em 0; } table.figures { margin: 0; align-self: flex-start; } th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
 table.figures th { font-weight: normal; color: #555; } td.n { text-align: right; font-variant-numeric: tabular-nums; } .ci { color: #666; }
-.charts { display: flex; flex-wrap: wrap; gap: 1.2em; } figure.chart { margin: 0; max-width: 560px; } figure.chart svg { max-width: 100%; height: auto; }
+.charts { display: flex; flex-wrap: wrap; gap: 1.2em; } figure.chart { margin: 0; max-width: 560px; } #across figure.chart { max-width: 100%; } figure.chart svg { max-width: 100%; height: auto; }
 .error { color: #a00; } nav ul { columns: 2; } #failed li { margin: 0.3em 0; overflow-wrap: anywhere; }
 `;
 
