@@ -11,6 +11,8 @@ export { runBatch, collectDatasets, fingerprintOf, readResults } from './app/bat
 export type { BatchOptions, BatchSummary, BatchRecord, BatchEvent, BatchDataset, BatchDatasetOptions, Fingerprint } from './app/batch.js';
 export { formatCsv, formatMarkdown, CSV_COLUMNS } from './app/formats.js';
 export type { OutputFormat, ResultRecord } from './app/formats.js';
+export { renderReport, writeReport, readResults as readReportInput } from './app/html-report.js';
+export type { ReportOptions, ReportSummary } from './app/html-report.js';
 export { AbortError, InputError, UsageError } from './errors.js';
 export { compare } from './app/compare.js';
 export type { CompareInput, CompareOptions, CompareReport, CompareDataset, ComparableReport } from './app/compare.js';

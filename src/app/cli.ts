@@ -6,6 +6,7 @@
  * the exit-code contract: 0 ok, 1 bad input data, 2 usage, 3 internal error.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { errorLine, exitCodeOf, EXIT, InputError, UsageError } from '../errors.js';
 import { kernelNames } from '../algorithms/kernels/index.js';
@@ -293,6 +294,18 @@ const compareCommand = program
     } finally {
       shown.bars?.stop();
     }
+  });
+
+program
+  .command('report')
+  .description('one self-contained HTML page (charts as inline SVG, nothing loaded from anywhere) from the results of batch or estimate --json')
+  .argument('<results>', "results.jsonl (batch's, one JSON object per line) or estimate --json output")
+  .option('-o, --output <FILE>', 'the HTML file to write (default: report.html beside <results>)')
+  .action(async (results: string, o) => {
+    const { writeReport } = await import('./html-report.js'); // vega loads only when a report is drawn
+    const out: string = o.output ?? join(dirname(results), 'report.html');
+    const s = await writeReport(results, out);
+    process.stdout.write(`${out}: ${s.ok} dataset${s.ok === 1 ? '' : 's'}${s.failed > 0 ? `, ${s.failed} failed` : ''}\n`);
   });
 
 inputOptions(estimate);
