@@ -6,7 +6,7 @@
  * per-dataset options, checked before anything runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -77,6 +77,7 @@ describe.runIf(shared)('batch acceptance: five shared datasets, a malformed file
   const args = ['batch', input, '--out', out, '--threads', '2'];
   let first: ReturnType<typeof timed>;
 
+  let reportMtime = 0;
   it('first run: 6 rows in results.csv (5 ok, 1 error with its message), README listed as skipped, exit 1', () => {
     first = timed(args);
     expect(first.status, first.stderr).toBe(1);
@@ -92,6 +93,12 @@ describe.runIf(shared)('batch acceptance: five shared datasets, a malformed file
     expect(karate.options).toMatchObject({ method: 'bfs', samples: 1000, seed: 1, exact: false, directed: false, sourceColumn: null });
     const bad = records.find((r) => r.name === 'bad')!;
     expect(bad).toMatchObject({ status: 'error', error: `${join(input, BAD)}:3: expected 2 columns, found 1`, exitCode: 1 });
+    // report.html: every dataset's section, the failure listed, nothing loaded from outside.
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const name of FIVE) expect(html, name).toContain(`>${name}<`);
+    expect(html).toContain('expected 2 columns, found 1');
+    expect(html).not.toMatch(/<script[^>]+src=|<link /);
+    reportMtime = statSync(join(out, 'report.html')).mtimeMs;
   });
 
   it('second run: skips all 6, says so, same exit code, under 10% of the first run\'s time', () => {
@@ -100,6 +107,7 @@ describe.runIf(shared)('batch acceptance: five shared datasets, a malformed file
     expect(second.status).toBe(1);
     expect(second.stderr).toContain('skipped 6 datasets already done (use --force to redo)');
     expect(second.stdout).toContain('6 datasets: 5 ok, 1 failed (0 run now, 6 already done)');
+    expect(statSync(join(out, 'report.html')).mtimeMs, 'nothing ran: report.html is not redrawn').toBe(reportMtime);
     expect(readFileSync(join(out, 'results.jsonl'), 'utf8')).toBe(before);
     checkSixRows(out, input);
     console.log(`batch acceptance: first run ${first.seconds.toFixed(2)} s, second run ${second.seconds.toFixed(2)} s (${((100 * second.seconds) / first.seconds).toFixed(1)}%)`);

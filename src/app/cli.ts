@@ -244,7 +244,7 @@ const batch = program
     if (n > 0) process.stderr.write(`skipped ${n} dataset${n === 1 ? '' : 's'} already done (use --force to redo)\n`);
     process.stdout.write(
       `${summary.datasets.length} dataset${summary.datasets.length === 1 ? '' : 's'}: ${summary.ok} ok, ${summary.failed} failed ` +
-        `(${summary.ran.length} run now, ${n} already done); results in ${summary.out}/${RESULTS_JSONL} and ${summary.out}/${RESULTS_CSV}\n`,
+        `(${summary.ran.length} run now, ${n} already done); results in ${summary.out}/${RESULTS_JSONL} and ${summary.out}/${RESULTS_CSV}, report ${summary.report}\n`,
     );
     process.exitCode = summary.exitCode;
   });

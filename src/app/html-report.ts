@@ -12,6 +12,8 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeFsError, InputError } from '../errors.js';
+import { comparePair } from '../stats/compare.js';
+import type { EstimateSums } from '../stats/estimate.js';
 import { distanceDistributionSpec, forestSpec, overlaidWithinHopsSpec, perPersonSpec, renderSvg, withinHopsSpec, type ChartDataset } from './charts.js';
 import type { TopLevelSpec } from 'vega-lite';
 
@@ -163,38 +165,53 @@ interface MeanDifference {
   /** meanDistance(a) - meanDistance(b). */
   difference: number;
   ci95: Interval | null;
+  /** compare's plain sentence; null when a result keeps no sums (HyperBall, older results). */
+  sentence: string | null;
 }
 
 /**
- * TODO(compare): replace with src/stats/compare.ts once it is merged (delta-method
- * differences from the per-source sums, the within-h and effective-diameter
- * differences, and its sentence). Until then: the difference of the means, its
- * 95% half-width sqrt(h_a^2 + h_b^2) from the two intervals' half-widths
- * (independent samples).
+ * Each pair's difference in mean distance. With both results' sums (every BFS
+ * estimate keeps them): src/stats/compare.ts, the delta method from the sums,
+ * and its sentence, exactly as `smallworld compare` gives them. Without (a
+ * HyperBall result): the two 95% half-widths added in quadrature,
+ * sqrt(h_a^2 + h_b^2), as for independent samples.
  */
-function meanDifferences(ds: ChartDataset[]): MeanDifference[] {
-  const usable = ds.filter((d) => d.meanDistance !== null);
+function meanDifferences(entries: OkEntry[]): MeanDifference[] {
+  const usable = entries.filter((e) => e.chart.meanDistance !== null);
   const half = (d: ChartDataset) => (d.meanDistanceCi95 ? (d.meanDistanceCi95[1] - d.meanDistanceCi95[0]) / 2 : null);
-  return usable.flatMap((a, i) =>
-    usable.slice(i + 1).map((b) => {
+  return usable.flatMap((ea, i) =>
+    usable.slice(i + 1).map((eb) => {
+      const [a, b] = [ea.chart, eb.chart];
+      const [sa, sb] = [sumsOf(ea.r), sumsOf(eb.r)];
+      if (sa && sb) {
+        const pair = comparePair({ name: a.label, sums: sa }, { name: b.label, sums: sb });
+        const m = pair.meanDistance;
+        if (m.difference !== null) return { a: a.label, b: b.label, difference: m.difference, ci95: m.ci95, sentence: pair.sentence };
+      }
       const difference = a.meanDistance! - b.meanDistance!;
       const ha = half(a);
       const hb = half(b);
       const h = ha === null || hb === null ? null : Math.hypot(ha, hb);
-      return { a: a.label, b: b.label, difference, ci95: h === null ? null : ([difference - h, difference + h] as Interval) };
+      return { a: a.label, b: b.label, difference, ci95: h === null ? null : ([difference - h, difference + h] as Interval), sentence: null };
     }),
   );
 }
 
-function comparisonTable(ds: ChartDataset[]): string {
-  const rows = meanDifferences(ds).map((p) => {
-    const verdict = !p.ci95 ? 'no interval' : p.ci95[0] > 0 || p.ci95[1] < 0 ? (p.difference > 0 ? "A's is longer" : "B's is longer") : 'no difference detectable';
+/** A result's sums, when it has usable ones. */
+function sumsOf(r: Obj): EstimateSums | null {
+  const s = r.sums as EstimateSums | undefined;
+  return s && typeof s === 'object' && typeof s.k === 'number' && typeof s.n === 'number' && s.distance ? s : null;
+}
+
+function comparisonTable(entries: OkEntry[]): string {
+  const rows = meanDifferences(entries).map((p) => {
+    const verdict = p.sentence ?? (!p.ci95 ? 'no interval' : p.ci95[0] > 0 || p.ci95[1] < 0 ? (p.difference > 0 ? "A's is longer" : "B's is longer") : 'no difference detectable');
     return `<tr><td>${escapeHtml(p.a)}</td><td>${escapeHtml(p.b)}</td><td class="n">${p.difference >= 0 ? '+' : ''}${p.difference.toFixed(3)}</td><td class="n">${p.ci95 ? `${p.ci95[0].toFixed(3)} to ${p.ci95[1].toFixed(3)}` : 'n/a'}</td><td>${escapeHtml(verdict)}</td></tr>`;
   });
   return (
     '<table class="compare"><thead><tr><th>A</th><th>B</th><th>mean distance A − B (hops)</th><th>95% CI</th><th></th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>` +
-    '<p class="note">Interval of each difference: the two 95% half-widths added in quadrature, √(h<sub>A</sub>² + h<sub>B</sub>²), as for independent samples. ' +
+    '<p class="note">Interval of each difference: the delta method from the sums each estimate keeps, as <code>smallworld compare</code> computes it (independent samples: the two variances add); for a result without sums (HyperBall), the two 95% half-widths added in quadrature. ' +
     'An interval that excludes 0 means the mean distances differ at the 95% level.</p>'
   );
 }
@@ -302,7 +319,7 @@ async function acrossSection(ok: OkEntry[]): Promise<string> {
     (await figure(forestSpec(ds), '<b>Mean distance</b> of each dataset with its 95% interval, shortest first.')) +
     (await figure(overlaidWithinHopsSpec(ds), '<b>Within <i>h</i> hops</b>, every dataset on one chart; dashed: 90% of pairs.')) +
     '</div><h3>Differences in mean distance</h3>' +
-    comparisonTable(ds) +
+    comparisonTable(ok.filter((e) => e.chart.meanDistance !== null)) +
     '</section>'
   );
 }
