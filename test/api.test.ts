@@ -96,6 +96,21 @@ describe('AbortSignal', () => {
     expect(liveWorkerThreads()).toBe(0);
   });
 
+  it('aborts at any moment of the BFS: never an uncaught error from a task that ended as it was aborted', async () => {
+    // Abort after the i-th finished batch, i = 1..12: some aborts land while other batches are finishing.
+    for (let i = 1; i <= 12; i++) {
+      let batches = 0;
+      const r = await abortDuring(
+        (signal, onProgress) => estimate(SAMPLE, { samples: 2000, threads: 2, diameterBudgetSeconds: 0, signal, onProgress }),
+        (e) => e.stage === 'bfs' && e.done > 0 && ++batches >= i,
+      );
+      if (r.aborted) expect(r.error, `abort after batch ${i}`).toBeInstanceOf(AbortError);
+      expect(liveWorkerThreads()).toBe(0);
+    }
+    // An uncaught 'error' event would surface as an unhandled error and fail the run; give it time to.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  });
+
   it('aborting the load, HyperBall and the diameter does the same', async () => {
     // A directed R-MAT graph small enough for the exact all-sources diameter, which then takes seconds.
     const file = tempFile('rmat-13.tsv', '');

@@ -19,7 +19,7 @@ import { defaultKernel, kernelLanes } from '../algorithms/kernels/index.js';
 import { referenceKernel } from '../algorithms/kernels/reference.js';
 import { loadGraph as readGraph, type LoadedGraph, type LoadOptions } from '../io/load.js';
 import { BfsPool, chooseBatchSize } from '../parallel/bfs-pool.js';
-import { createPool } from '../parallel/pool.js';
+import { createPool, destroyPool } from '../parallel/pool.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
 import { sampleSources } from '../stats/random.js';
 import type { EstimateSettings, LongCallOptions, ProgressEvent } from './options.js';
@@ -307,7 +307,7 @@ async function diameterInWorker(csr: Csr, budgetSeconds: number, report: Report,
   try {
     return await abortable(signal, () => pool.run({ timeBudgetSeconds: budgetSeconds }, { signal }) as Promise<DiameterResult>);
   } finally {
-    await pool.destroy();
+    await destroyPool(pool);
   }
 }
 

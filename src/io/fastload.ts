@@ -14,7 +14,7 @@ import type { Piscina } from 'piscina';
 import type { EdgeBuffer } from '../graph/edges.js';
 import { IdTable } from '../graph/id-table.js';
 import type { IdCollector } from '../graph/node-ids.js';
-import { createPool } from '../parallel/pool.js';
+import { createPool, destroyPool } from '../parallel/pool.js';
 import { readWindow, splitPlainLine, type RecordSink } from './records.js';
 import { lastLineEnd, scanRange, type ScanParams, type ScanResult } from './scan.js';
 import type { EdgeListFormat } from './sniff.js';
@@ -327,6 +327,6 @@ export async function scanStream(
       blocks[which] = filled.block;
     }
   } finally {
-    await pool?.destroy();
+    if (pool) await destroyPool(pool);
   }
 }

@@ -4,7 +4,7 @@
  * shared, never copied); each task carries only a batch of source ids.
  */
 import type { Piscina } from 'piscina';
-import { createPool, taskSignal } from './pool.js';
+import { createPool, destroyPool, taskSignal } from './pool.js';
 import { shareCsr, type Csr } from '../graph/csr.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
 
@@ -65,7 +65,7 @@ export class BfsPool {
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await destroyPool(this.pool);
   }
 }
 

@@ -30,6 +30,8 @@ export interface PoolOptions {
 
 /** Worker threads started by our pools that have not exited yet. */
 const liveThreads = new Set<Worker>();
+/** Per pool: its threads that have not exited yet (an aborted task's thread leaves the pool before it exits). */
+const poolThreads = new WeakMap<Piscina, Set<Worker>>();
 
 /**
  * Worker threads of smallworld's pools still running. Every long call destroys
@@ -49,15 +51,27 @@ export function createPool(worker: string, opts: PoolOptions): Piscina {
     idleTimeout: 60_000,
     workerData: opts.workerData,
   });
+  const mine = new Set<Worker>();
+  poolThreads.set(pool, mine);
   const track = () => {
     for (const thread of pool.threads) {
       if (liveThreads.has(thread)) continue;
       liveThreads.add(thread);
-      thread.once('exit', () => liveThreads.delete(thread));
+      mine.add(thread);
+      thread.once('exit', () => {
+        liveThreads.delete(thread);
+        mine.delete(thread);
+      });
     }
   };
   track();
   pool.on('workerCreate', track);
+  // Piscina emits 'error' for what no task can receive: a worker answering a task that was
+  // just aborted (a race of abort() against the task's end). An unheld 'error' event would
+  // throw in the caller's process; the tasks themselves reject with their own errors.
+  pool.on('error', (err: unknown) => {
+    if (process.env.SMALLWORLD_DEBUG) process.stderr.write(`smallworld: pool ${worker}: ${(err as Error)?.message ?? String(err)}\n`);
+  });
   return pool;
 }
 
@@ -74,4 +88,28 @@ export function taskSignal(signal: AbortSignal | undefined): { signal: AbortSign
   if (signal.aborted) forward();
   else signal.addEventListener('abort', forward, { once: true });
   return { signal: relay.signal, release: () => signal.removeEventListener('abort', forward) };
+}
+
+/**
+ * Destroys a pool and waits until every thread it ever started has exited.
+ * Piscina's destroy() waits only for the threads still in the pool. A thread
+ * whose task was aborted has left it and is still exiting; when it exits,
+ * Piscina starts a replacement unless the pool is being destroyed at that very
+ * moment, so a replacement could outlive a destroy() that came first. Hence:
+ * let leaving threads exit, then destroy, and repeat until no thread is left.
+ */
+export async function destroyPool(pool: Piscina): Promise<void> {
+  const mine = poolThreads.get(pool) ?? new Set<Worker>();
+  const exited = (thread: Worker) =>
+    new Promise<void>((resolve) => {
+      if (!mine.has(thread)) return resolve();
+      thread.once('exit', () => resolve());
+    });
+  for (let round = 0; round < 100; round++) {
+    await Promise.all([...mine].filter((t) => !pool.threads.includes(t)).map(exited));
+    await pool.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    if (mine.size === 0 && pool.threads.length === 0) return;
+  }
+  throw new Error(`worker pool: ${mine.size} threads still running after destroy`);
 }

@@ -23,7 +23,7 @@
  * range order, so the result does not depend on the number of threads.
  */
 import { availableParallelism } from 'node:os';
-import { createPool, taskSignal } from '../../parallel/pool.js';
+import { createPool, destroyPool, taskSignal } from '../../parallel/pool.js';
 import { UsageError } from '../../errors.js';
 import { effectiveDiameter } from '../../stats/distribution.js';
 import { shareCsr, type Csr, type SharedCsr } from '../../graph/csr.js';
@@ -201,7 +201,7 @@ export async function runHyperBall(csr: Csr, opts: HyperBallOptions = {}): Promi
     }
   } finally {
     abort.release();
-    await pool.destroy();
+    await destroyPool(pool);
   }
 
   const distanceHistogram = histogramOf(neighbourhood);
