@@ -14,9 +14,10 @@ import { throwIfAborted, UsageError } from '../errors.js';
 import type { LoadedGraph } from '../io/load.js';
 import { writeSwg } from '../io/swg.js';
 import { shortestPath as findPath } from '../algorithms/path.js';
-import { checkEstimateOptions, checkInputOptions, checkNodeId, type EstimateOptions, type InputOptions, type LongCallOptions } from './options.js';
+import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPersonOptions, type PersonOptions, type EstimateOptions, type InputOptions, type LongCallOptions } from './options.js';
 import { estimateLoaded, estimatePath, loadWithHooks, lookupNode, personFigures as figuresOf, type EstimateResult, type PersonFigures } from './run.js';
 import { toJson, type EstimateReport } from './report.js';
+import type { PersonReport } from './people.js';
 
 export interface LoadGraphOptions extends InputOptions, LongCallOptions {
   /** With a stream: the name used in messages and results (default '<stream>'). */
@@ -140,9 +141,23 @@ export async function personFigures(graphOrPath: Graph | string, id: string, opt
   return withGraph(graphOrPath, options, (graph) => figuresOf(graph, lookupNode(graph, token, 'person')));
 }
 
+/** `smallworld person --json`: people at each hop, the person's average distance and its standing among a seeded sample's, and --list. */
+export async function personReport(graphOrPath: Graph | string, id: string, options: PersonOptions & LongCallOptions = {}): Promise<PersonReport> {
+  const token = checkNodeId('person', id);
+  const settings = checkPersonOptions(options);
+  const { personReportLoaded } = await import('./people.js');
+  if (graphOrPath instanceof Graph) {
+    throwIfAborted(options.signal);
+    const { graph } = data(graphOrPath);
+    return personReportLoaded(graph, lookupNode(graph, token, 'person'), settings, options);
+  }
+  const { graph } = await loadWithHooks(graphOrPath, settings.input, options);
+  return personReportLoaded(graph, lookupNode(graph, token, 'person'), settings, options);
+}
+
 /** Saves a loaded graph as a .swg file, which every call then reads at disk speed. An existing file is replaced only with `force`; only regular files are written. */
 export async function saveGraph(graph: Graph, path: string, options: { force?: boolean } = {}): Promise<void> {
   await writeSwg(data(graph).graph, path, { force: options.force ?? false });
 }
 
-export type { EstimateReport, PersonFigures };
+export type { EstimateReport, PersonFigures, PersonReport };

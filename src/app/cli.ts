@@ -13,7 +13,7 @@ import { kernelNames } from '../algorithms/kernels/index.js';
 import type { progressListener } from './progress.js';
 import { type FileOutcome } from './report.js';
 import { checkFormat, checkOutputTarget, formatOutcomes, FORMATS } from './formats.js';
-import { checkEstimateOptions, checkInputOptions, checkNodeId, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
+import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPersonOptions, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
 import { runBatch, RESULTS_CSV, RESULTS_JSONL } from './batch.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -183,6 +183,36 @@ const path = program
     }
   });
 
+const person = program
+  .command('person')
+  .description("one person: how many people are 1, 2, 3... hops away, their average distance and where it sits among everyone's")
+  .argument('<edges>', 'edge list or .swg file')
+  .argument('<id>', 'node id of the person')
+  .option('-k, --samples <K>', `people of the largest component sampled for the comparison (default ${DEFAULT_SAMPLES}; 0 skips it)`)
+  .option('--seed <N>', `seed of that sample (default ${DEFAULT_SEED})`)
+  .option('--list <K>', 'show up to K ids at each of the first three degrees (in node order)')
+  .option('--directed', 'follow edges from the first column to the second only (follows)')
+  .option('--json', 'print JSON')
+  .addOption(new Option('--parser <P>', 'auto (default) or csv').choices(['auto', 'csv']))
+  .option('-q, --quiet', 'no progress bars')
+  .action(async (edges: string, idArg: string, o) => {
+    const settings = checkPersonOptions({ ...inputFrom(o), samples: o.samples, seed: o.seed, list: o.list });
+    const id = checkNodeId('<id>', idArg);
+    const { lookupNode } = await import('./run.js');
+    const { personReportLoaded, formatPerson } = await import('./people.js');
+    const { createProgress, progressListener } = await import('./progress.js');
+    const graph = await loadWithBars(edges, settings.input, !o.quiet);
+    const index = lookupNode(graph, id, '<id>'); // unknown: a usage error (exit 2), before any BFS
+    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
+    try {
+      const r = await personReportLoaded(graph, index, settings, { onProgress: bars.onProgress });
+      bars.stop();
+      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatPerson(r));
+    } finally {
+      bars.stop();
+    }
+  });
+
 const batch = program
   .command('batch')
   .description('estimate many datasets into one folder (results.jsonl, results.csv); a rerun skips the datasets already done')
@@ -311,6 +341,7 @@ program
 inputOptions(estimate);
 inputOptions(convert);
 inputOptions(path);
+inputOptions(person);
 inputOptions(batch);
 inputOptions(compareCommand);
 

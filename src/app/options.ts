@@ -195,3 +195,32 @@ export function checkNodeId(what: string, id: unknown): string {
   if (s.trim() === '') throw new UsageError(`${what}: expected a node id, got an empty string`);
   return s;
 }
+
+/** `smallworld person`'s options. */
+export interface PersonOptions extends InputOptions {
+  /** People of the largest component sampled for the standing among per-person averages (default 1000; 0 skips it). */
+  samples?: number | string;
+  /** Seed of that sample (default 1). */
+  seed?: number | string;
+  /** Show up to this many ids at each of the first three hops. */
+  list?: number | string;
+}
+
+export interface PersonSettings {
+  samples: number;
+  seed: number;
+  threads: number;
+  list: number | null;
+  input: LoadOptions;
+}
+
+export function checkPersonOptions(o: PersonOptions): PersonSettings {
+  const input = checkInputOptions(o);
+  return {
+    samples: o.samples === undefined ? DEFAULT_SAMPLES : integer('--samples', o.samples, 0),
+    seed: o.seed === undefined ? DEFAULT_SEED : integer('--seed', o.seed, 0, 0xffffffff),
+    threads: input.threads!,
+    list: o.list === undefined ? null : integer('--list', o.list, 0),
+    input,
+  };
+}
