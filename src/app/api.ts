@@ -14,7 +14,8 @@ import { throwIfAborted, UsageError } from '../errors.js';
 import type { LoadedGraph } from '../io/load.js';
 import { writeSwg } from '../io/swg.js';
 import { shortestPath as findPath } from '../algorithms/path.js';
-import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPersonOptions, type PersonOptions, type EstimateOptions, type InputOptions, type LongCallOptions } from './options.js';
+import { countChains } from '../algorithms/chains.js';
+import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPersonOptions, checkPathOptions, type PathOptions, type PersonOptions, type EstimateOptions, type InputOptions, type LongCallOptions } from './options.js';
 import { estimateLoaded, estimatePath, loadWithHooks, lookupNode, personFigures as figuresOf, type EstimateResult, type PersonFigures } from './run.js';
 import { toJson, type EstimateReport } from './report.js';
 import type { PersonReport } from './people.js';
@@ -112,6 +113,12 @@ export interface PathReport {
   hops: number | null;
   /** The ids along it, both ends included; null when unreachable. */
   path: string[] | null;
+  /** Distinct shortest chains from `from` to `to`, exactly, as a decimal string (it can pass 2^53): "0" when unreachable, "1" when from = to. */
+  chains: string;
+  /** Introducers: `from`'s friends on some shortest chain (0 when they are friends, or the same person). */
+  introducers: number;
+  /** With `alternatives: K`: up to K introducers, most chains through them first (then in node order), each with their chain count and one shortest chain through them; null otherwise. */
+  alternatives: Array<{ introducer: string; chains: string; path: string[] }> | null;
 }
 
 async function withGraph<T>(graphOrPath: Graph | string, options: InputOptions & LongCallOptions, work: (graph: LoadedGraph) => T): Promise<T> {
@@ -123,16 +130,33 @@ async function withGraph<T>(graphOrPath: Graph | string, options: InputOptions &
   return work(graph);
 }
 
-/** A shortest chain of introductions from one person to another (ngraph.path over the CSR). */
-export async function shortestPath(graphOrPath: Graph | string, from: string, to: string, options: InputOptions & LongCallOptions = {}): Promise<PathReport> {
+/** A shortest chain of introductions from one person to another (ngraph.path over the CSR), the number of shortest chains, and with `alternatives` up to that many chains through different introducers. */
+export async function shortestPath(graphOrPath: Graph | string, from: string, to: string, options: PathOptions & LongCallOptions = {}): Promise<PathReport> {
   const a = checkNodeId('from', from);
   const b = checkNodeId('to', to);
-  return withGraph(graphOrPath, options, (graph) => {
-    lookupNode(graph, a, 'from');
-    lookupNode(graph, b, 'to');
-    const chain = findPath(graph, a, b);
-    return { from: a, to: b, hops: chain ? chain.length - 1 : null, path: chain };
-  });
+  const { alternatives } = checkPathOptions(options);
+  return withGraph(graphOrPath, options, (graph) => pathReport(graph, a, b, alternatives));
+}
+
+/** What `smallworld path --json` prints, on a loaded graph (both ids are looked up first: unknown ones are usage errors). */
+export function pathReport(graph: LoadedGraph, a: string, b: string, alternatives: number | null): PathReport {
+  const ia = lookupNode(graph, a, 'from');
+  const ib = lookupNode(graph, b, 'to');
+  const chain = findPath(graph, a, b);
+  const counted = countChains(graph.csr, ia, ib);
+  const token = (v: number) => graph.ids.token(v);
+  return {
+    from: a,
+    to: b,
+    hops: chain ? chain.length - 1 : null,
+    path: chain,
+    chains: counted.chains.toString(),
+    alternatives:
+      alternatives === null
+        ? null
+        : counted.introducers.slice(0, alternatives).map((x) => ({ introducer: token(x.node), chains: x.chains.toString(), path: x.path.map(token) })),
+    introducers: counted.introducers.length,
+  };
 }
 
 /** One person's exact figures: people at each hop (1st, 2nd, 3rd-degree...) and their average distance. */

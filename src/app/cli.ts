@@ -13,7 +13,7 @@ import { kernelNames } from '../algorithms/kernels/index.js';
 import type { progressListener } from './progress.js';
 import { type FileOutcome } from './report.js';
 import { checkFormat, checkOutputTarget, formatOutcomes, FORMATS } from './formats.js';
-import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPersonOptions, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
+import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPathOptions, checkPersonOptions, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
 import { runBatch, RESULTS_CSV, RESULTS_JSONL } from './batch.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -159,27 +159,34 @@ const path = program
   .argument('<edges>', 'edge list or .swg file')
   .argument('<from>', 'node id of the first person')
   .argument('<to>', 'node id of the other person')
+  .option('--alternatives <K>', 'up to K shortest chains through different introducers (the first person\'s friends on a shortest chain), most chains first')
   .option('--directed', 'follow edges from the first column to the second only (follows)')
   .option('--json', 'print JSON')
   .option('-q, --quiet', 'no progress bar')
   .action(async (edges: string, fromArg: string, toArg: string, o) => {
-    const input = checkInputOptions(inputFrom(o));
+    const { input, alternatives } = checkPathOptions({ ...inputFrom(o), alternatives: o.alternatives });
     const from = checkNodeId('<from>', fromArg);
     const to = checkNodeId('<to>', toArg);
-    const { shortestPath } = await import('../algorithms/path.js');
+    const { pathReport } = await import('./api.js');
     const { lookupNode } = await import('./run.js');
     const graph = await loadWithBars(edges, input, !o.quiet);
     // Both ends are checked right after the load: an unknown id is a usage error (exit 2).
     lookupNode(graph, from, '<from>');
     lookupNode(graph, to, '<to>');
-    const chain = shortestPath(graph, from, to);
+    const r = pathReport(graph, from, to, alternatives);
+    const chain = r.path;
     if (o.json) {
-      process.stdout.write(JSON.stringify({ from, to, hops: chain ? chain.length - 1 : null, path: chain }) + '\n');
+      process.stdout.write(JSON.stringify(r) + '\n');
     } else if (!chain) {
       process.stdout.write(`${to} cannot be reached from ${from}\n`);
     } else {
       const hops = chain.length - 1;
       process.stdout.write(`${chain.join(' -> ')}\n${hops} hop${hops === 1 ? '' : 's'}: ${Math.max(hops - 1, 0)} introducer${hops === 2 ? '' : 's'} between them\n`);
+      process.stdout.write(`${r.chains} shortest chain${r.chains === '1' ? '' : 's'}${r.introducers > 0 ? ` through ${r.introducers} introducer${r.introducers === 1 ? '' : 's'} (${from}'s friends on a shortest chain)` : ''}\n`);
+      if (r.alternatives) {
+        for (const alt of r.alternatives) process.stdout.write(`  via ${alt.introducer} (${alt.chains} chain${alt.chains === '1' ? '' : 's'}): ${alt.path.join(' -> ')}\n`);
+        if (r.introducers > r.alternatives.length) process.stdout.write(`  ... and ${r.introducers - r.alternatives.length} more introducers\n`);
+      }
     }
   });
 

@@ -224,3 +224,13 @@ export function checkPersonOptions(o: PersonOptions): PersonSettings {
     input,
   };
 }
+
+/** `smallworld path`'s options. */
+export interface PathOptions extends InputOptions {
+  /** Up to this many shortest chains through different introducers (A's friends on a shortest chain). */
+  alternatives?: number | string;
+}
+
+export function checkPathOptions(o: PathOptions): { input: LoadOptions; alternatives: number | null } {
+  return { input: checkInputOptions(o), alternatives: o.alternatives === undefined ? null : integer('--alternatives', o.alternatives, 0) };
+}
