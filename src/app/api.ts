@@ -15,10 +15,11 @@ import type { LoadedGraph } from '../io/load.js';
 import { writeSwg } from '../io/swg.js';
 import { shortestPath as findPath } from '../algorithms/path.js';
 import { countChains } from '../algorithms/chains.js';
-import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPersonOptions, checkPathOptions, type PathOptions, type PersonOptions, type EstimateOptions, type InputOptions, type LongCallOptions } from './options.js';
+import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPersonOptions, checkPathOptions, checkMilgramOptions, type MilgramOptions, type PathOptions, type PersonOptions, type EstimateOptions, type InputOptions, type LongCallOptions } from './options.js';
 import { estimateLoaded, estimatePath, loadWithHooks, lookupNode, personFigures as figuresOf, type EstimateResult, type PersonFigures } from './run.js';
 import { toJson, type EstimateReport } from './report.js';
 import type { PersonReport } from './people.js';
+import type { MilgramReport } from './milgram.js';
 
 export interface LoadGraphOptions extends InputOptions, LongCallOptions {
   /** With a stream: the name used in messages and results (default '<stream>'). */
@@ -179,9 +180,21 @@ export async function personReport(graphOrPath: Graph | string, id: string, opti
   return personReportLoaded(graph, lookupNode(graph, token, 'person'), settings, options);
 }
 
+/** `smallworld milgram --json`: the chain-letter experiment replayed on the graph (see README "Milgram's letters"); `chains: true` adds every chain. */
+export async function milgram(graphOrPath: Graph | string, options: MilgramOptions & LongCallOptions & { chains?: boolean } = {}): Promise<MilgramReport> {
+  const settings = checkMilgramOptions(options);
+  const { milgramLoaded } = await import('./milgram.js');
+  if (graphOrPath instanceof Graph) {
+    throwIfAborted(options.signal);
+    return milgramLoaded(data(graphOrPath).graph, settings, options);
+  }
+  const { graph } = await loadWithHooks(graphOrPath, settings.input, options);
+  return milgramLoaded(graph, settings, options);
+}
+
 /** Saves a loaded graph as a .swg file, which every call then reads at disk speed. An existing file is replaced only with `force`; only regular files are written. */
 export async function saveGraph(graph: Graph, path: string, options: { force?: boolean } = {}): Promise<void> {
   await writeSwg(data(graph).graph, path, { force: options.force ?? false });
 }
 
-export type { EstimateReport, PersonFigures, PersonReport };
+export type { EstimateReport, PersonFigures, PersonReport, MilgramReport };

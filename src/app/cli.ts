@@ -13,7 +13,7 @@ import { kernelNames } from '../algorithms/kernels/index.js';
 import type { progressListener } from './progress.js';
 import { type FileOutcome } from './report.js';
 import { checkFormat, checkOutputTarget, formatOutcomes, FORMATS } from './formats.js';
-import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPathOptions, checkPersonOptions, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
+import { checkEstimateOptions, checkInputOptions, checkMilgramOptions, checkNodeId, checkPathOptions, checkPersonOptions, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
 import { runBatch, RESULTS_CSV, RESULTS_JSONL } from './batch.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -220,6 +220,36 @@ const person = program
     }
   });
 
+const milgramCommand = program
+  .command('milgram')
+  .description("Milgram's chain letters replayed: each holder forwards to one friend using only local knowledge")
+  .argument('<edges>', 'edge list or .swg file')
+  .option('--pairs <N>', 'random starter/target pairs from the largest component (default 1000)')
+  .option('--pairs-file <FILE>', 'starter and target ids, two per line, instead of random pairs')
+  .addOption(new Option('--strategy <S>', 'common (default): the friend with the most friends who know the target; degree: the best-connected friend; random').choices(['common', 'degree', 'random']))
+  .option('--attrition <P>', 'each step the letter is dropped with probability P (default 0)')
+  .option('--max-steps <N>', 'give a chain up after N steps (default 100)')
+  .option('--seed <N>', `seed of the pairs and of every choice (default ${DEFAULT_SEED})`)
+  .option('--chains', 'with --json: every chain (starter, target, outcome, steps, shortest)')
+  .option('--directed', 'letters follow edges from the first column to the second only')
+  .option('--json', 'print JSON')
+  .addOption(new Option('--parser <P>', 'auto (default) or csv').choices(['auto', 'csv']))
+  .option('-q, --quiet', 'no progress bars')
+  .action(async (edges: string, o) => {
+    const settings = checkMilgramOptions({ ...inputFrom(o), pairs: o.pairs, pairsFile: o.pairsFile, strategy: o.strategy, attrition: o.attrition, maxSteps: o.maxSteps, seed: o.seed });
+    const { milgramLoaded, formatMilgram } = await import('./milgram.js');
+    const { createProgress, progressListener } = await import('./progress.js');
+    const graph = await loadWithBars(edges, settings.input, !o.quiet);
+    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
+    try {
+      const r = await milgramLoaded(graph, settings, { onProgress: bars.onProgress, chains: o.chains ?? false });
+      bars.stop();
+      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatMilgram(r));
+    } finally {
+      bars.stop();
+    }
+  });
+
 const batch = program
   .command('batch')
   .description('estimate many datasets into one folder (results.jsonl, results.csv); a rerun skips the datasets already done')
@@ -349,6 +379,7 @@ inputOptions(estimate);
 inputOptions(convert);
 inputOptions(path);
 inputOptions(person);
+inputOptions(milgramCommand);
 inputOptions(batch);
 inputOptions(compareCommand);
 

@@ -24,11 +24,11 @@ export type DelimiterName = 'tab' | 'comma' | 'semicolon' | 'space';
 export interface ProgressEvent {
   /** The file (or stream name) being worked on. */
   file: string;
-  stage: 'load' | 'bfs' | 'hyperball' | 'diameter' | 'person' | 'path';
+  stage: 'load' | 'bfs' | 'hyperball' | 'diameter' | 'person' | 'path' | 'chains' | 'snapshots';
   done: number;
   /** Null when the end is not known in advance (HyperBall's hops, stdin's bytes). */
   total: number | null;
-  unit: 'bytes' | 'sources' | 'hops' | 'bfs runs';
+  unit: 'bytes' | 'sources' | 'hops' | 'bfs runs' | 'chains' | 'snapshots';
 }
 
 /** Every long call takes these. */
@@ -233,4 +233,48 @@ export interface PathOptions extends InputOptions {
 
 export function checkPathOptions(o: PathOptions): { input: LoadOptions; alternatives: number | null } {
   return { input: checkInputOptions(o), alternatives: o.alternatives === undefined ? null : integer('--alternatives', o.alternatives, 0) };
+}
+
+export const MILGRAM_STRATEGIES = ['common', 'degree', 'random'] as const;
+export type MilgramStrategy = (typeof MILGRAM_STRATEGIES)[number];
+
+/** `smallworld milgram`'s options. */
+export interface MilgramOptions extends InputOptions {
+  /** Random starter/target pairs from the largest component (default 1000). */
+  pairs?: number | string;
+  /** A file of pairs instead: two ids per line. */
+  pairsFile?: string;
+  strategy?: MilgramStrategy;
+  /** Each step the letter is dropped with this probability (default 0). */
+  attrition?: number | string;
+  /** A chain still going after this many steps is given up (default 100). */
+  maxSteps?: number | string;
+  seed?: number | string;
+}
+
+export interface MilgramSettings {
+  pairs: number;
+  pairsFile: string | null;
+  strategy: MilgramStrategy;
+  attrition: number;
+  maxSteps: number;
+  seed: number;
+  input: LoadOptions;
+}
+
+export function checkMilgramOptions(o: MilgramOptions): MilgramSettings {
+  const input = checkInputOptions(o);
+  if (o.pairs !== undefined && o.pairsFile !== undefined) throw new UsageError('--pairs and --pairs-file conflict: give random pairs or a file of pairs, not both');
+  const attrition = o.attrition === undefined ? 0 : real('--attrition', o.attrition, 0, false);
+  if (attrition >= 1) throw new UsageError(`--attrition ${String(o.attrition)}: expected a probability from 0 to below 1`);
+  if (o.pairsFile !== undefined && String(o.pairsFile).trim() === '') throw new UsageError('--pairs-file: expected a file name');
+  return {
+    pairs: o.pairs === undefined ? DEFAULT_SAMPLES : integer('--pairs', o.pairs, 1),
+    pairsFile: o.pairsFile === undefined ? null : String(o.pairsFile),
+    strategy: o.strategy === undefined ? 'common' : oneOf('--strategy', o.strategy, MILGRAM_STRATEGIES),
+    attrition,
+    maxSteps: o.maxSteps === undefined ? 100 : integer('--max-steps', o.maxSteps, 1),
+    seed: o.seed === undefined ? DEFAULT_SEED : integer('--seed', o.seed, 0, 0xffffffff),
+    input,
+  };
 }
