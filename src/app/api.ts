@@ -15,11 +15,12 @@ import type { LoadedGraph } from '../io/load.js';
 import { writeSwg } from '../io/swg.js';
 import { shortestPath as findPath } from '../algorithms/path.js';
 import { countChains } from '../algorithms/chains.js';
-import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPersonOptions, checkPathOptions, checkMilgramOptions, type MilgramOptions, type PathOptions, type PersonOptions, type EstimateOptions, type InputOptions, type LongCallOptions } from './options.js';
+import { checkEstimateOptions, checkInputOptions, checkNodeId, checkPersonOptions, checkPathOptions, checkMilgramOptions, type MilgramOptions, checkTimelineOptions, type TimelineOptions, type PathOptions, type PersonOptions, type EstimateOptions, type InputOptions, type LongCallOptions } from './options.js';
 import { estimateLoaded, estimatePath, loadWithHooks, lookupNode, personFigures as figuresOf, type EstimateResult, type PersonFigures } from './run.js';
 import { toJson, type EstimateReport } from './report.js';
 import type { PersonReport } from './people.js';
 import type { MilgramReport } from './milgram.js';
+import type { TimelineReport } from './timeline.js';
 
 export interface LoadGraphOptions extends InputOptions, LongCallOptions {
   /** With a stream: the name used in messages and results (default '<stream>'). */
@@ -192,9 +193,16 @@ export async function milgram(graphOrPath: Graph | string, options: MilgramOptio
   return milgramLoaded(graph, settings, options);
 }
 
+/** `smallworld timeline --json`: cumulative snapshots by a time column, one seeded estimate each, from one read of the file. */
+export async function timeline(path: string, options: TimelineOptions & LongCallOptions): Promise<TimelineReport> {
+  const settings = checkTimelineOptions(options);
+  const { timelinePath } = await import('./timeline.js');
+  return timelinePath(path, settings, options);
+}
+
 /** Saves a loaded graph as a .swg file, which every call then reads at disk speed. An existing file is replaced only with `force`; only regular files are written. */
 export async function saveGraph(graph: Graph, path: string, options: { force?: boolean } = {}): Promise<void> {
   await writeSwg(data(graph).graph, path, { force: options.force ?? false });
 }
 
-export type { EstimateReport, PersonFigures, PersonReport, MilgramReport };
+export type { EstimateReport, PersonFigures, PersonReport, MilgramReport, TimelineReport };

@@ -13,7 +13,7 @@ import { kernelNames } from '../algorithms/kernels/index.js';
 import type { progressListener } from './progress.js';
 import { type FileOutcome } from './report.js';
 import { checkFormat, checkOutputTarget, formatOutcomes, FORMATS } from './formats.js';
-import { checkEstimateOptions, checkInputOptions, checkMilgramOptions, checkNodeId, checkPathOptions, checkPersonOptions, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
+import { checkEstimateOptions, checkInputOptions, checkMilgramOptions, checkTimelineOptions, checkNodeId, checkPathOptions, checkPersonOptions, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
 import { runBatch, RESULTS_CSV, RESULTS_JSONL } from './batch.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -250,6 +250,48 @@ const milgramCommand = program
     }
   });
 
+const timelineCommand = program
+  .command('timeline')
+  .description('how the world shrank: cumulative snapshots by a time column, one seeded estimate each')
+  .argument('<edges>', 'edge list with a time column (epoch seconds or ISO dates); plain or gzip; - for stdin')
+  .option('--time-column <COL>', 'the time column: header name or 1-based number (required)')
+  .option('--snapshots <N>', 'N snapshots at equal steps of time, the last one every edge (default 10)')
+  .option('--every <STEP>', 'one snapshot every STEP instead: a number and s, m, h, d or w (e.g. 30d)')
+  .option('-k, --samples <K>', `BFS sources per snapshot (default ${DEFAULT_SAMPLES})`)
+  .option('--seed <N>', `seed of the source sampling (default ${DEFAULT_SEED}; the same for every snapshot)`)
+  .option('--exact', 'every node a source in every snapshot')
+  .option('--precision <H>', 'sample each snapshot until the 95% half-width of its mean distance is within ±H')
+  .option('--largest-component', 'only pairs within each snapshot\'s largest connected component')
+  .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
+  .option('--json', 'print JSON')
+  .addOption(new Option('--kernel <NAME>', 'BFS kernel (default: the fastest)').choices(kernelNames()))
+  .addOption(new Option('--parser <P>', 'auto (default) or csv').choices(['auto', 'csv']))
+  .option('-q, --quiet', 'no progress bars')
+  .action(async (edges: string, o) => {
+    const settings = checkTimelineOptions({
+      ...inputFrom(o),
+      timeColumn: o.timeColumn,
+      snapshots: o.snapshots,
+      every: o.every,
+      samples: o.samples,
+      seed: o.seed,
+      exact: o.exact,
+      precision: o.precision,
+      largestComponent: o.largestComponent,
+      kernel: o.kernel,
+    });
+    const { timelinePath, formatTimeline } = await import('./timeline.js');
+    const { createProgress, progressListener } = await import('./progress.js');
+    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
+    try {
+      const r = await timelinePath(edges, settings, { onProgress: bars.onProgress });
+      bars.stop();
+      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatTimeline(r));
+    } finally {
+      bars.stop();
+    }
+  });
+
 const batch = program
   .command('batch')
   .description('estimate many datasets into one folder (results.jsonl, results.csv); a rerun skips the datasets already done')
@@ -380,6 +422,7 @@ inputOptions(convert);
 inputOptions(path);
 inputOptions(person);
 inputOptions(milgramCommand);
+inputOptions(timelineCommand);
 inputOptions(batch);
 inputOptions(compareCommand);
 

@@ -278,3 +278,43 @@ export function checkMilgramOptions(o: MilgramOptions): MilgramSettings {
     input,
   };
 }
+
+/** `smallworld timeline`'s options: the estimate's (each snapshot gets one), plus time. */
+export interface TimelineOptions extends EstimateOptions {
+  /** The time column: header name or 1-based number (epoch seconds or ISO dates). */
+  timeColumn?: string | number;
+  /** Cumulative snapshots at equal steps of time from the first to the last (default 10). */
+  snapshots?: number | string;
+  /** Or one snapshot every this long: a number and s, m, h, d or w (e.g. 30d). */
+  every?: string;
+}
+
+export interface TimelineSettings {
+  estimate: EstimateSettings;
+  timeColumn: string;
+  snapshots: number | null;
+  everySeconds: number | null;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+export function checkTimelineOptions(o: TimelineOptions): TimelineSettings {
+  const timeColumn = column('--time-column', o.timeColumn);
+  if (timeColumn === undefined) throw new UsageError('timeline needs --time-column COL: the column of epoch seconds or ISO dates');
+  if (o.person !== undefined) throw new UsageError('--person is not offered by timeline: use smallworld person on the file');
+  if (o.snapshots !== undefined && o.every !== undefined) throw new UsageError('--snapshots and --every conflict: give a number of snapshots or a time step, not both');
+  const byName = !/^\d+$/.test(timeColumn);
+  if (byName && o.header === false) throw new UsageError('a column named by its header needs a header row: drop --no-header, or give the column number');
+  let everySeconds: number | null = null;
+  if (o.every !== undefined) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(String(o.every));
+    if (!m || Number(m[1]) <= 0) throw new UsageError(`--every ${String(o.every)}: expected a positive number and a unit s, m, h, d or w (e.g. 30d)`);
+    everySeconds = Number(m[1]) * UNIT_SECONDS[m[2]];
+  }
+  return {
+    estimate: { ...checkEstimateOptions({ ...o, diameterBudgetSeconds: o.diameterBudgetSeconds ?? 0 }) },
+    timeColumn,
+    snapshots: everySeconds !== null ? null : o.snapshots === undefined ? 10 : integer('--snapshots', o.snapshots, 1, 100_000),
+    everySeconds,
+  };
+}
