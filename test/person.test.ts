@@ -100,6 +100,19 @@ describe('person on a small file', () => {
     expect(missing.status).toBe(1);
   });
 
+  it('.swg input: person, path --alternatives and milgram read it as they read the edge list', () => {
+    const edges = tempFile('swg-people.tsv', 'a\tb\nb\tc\nc\td\na\te\ne\td\n');
+    const swg = tempFile('swg-people.swg', '');
+    expect(runCli(['convert', '-q', '--force', edges, swg]).status).toBe(0);
+    for (const args of [['person', 'a', '--json', '--list', '2'], ['path', 'a', 'd', '--json', '--alternatives', '2'], ['milgram', '--pairs', '5', '--json']]) {
+      const fromText = runCli([args[0], '-q', edges, ...args.slice(1)]);
+      const fromSwg = runCli([args[0], '-q', swg, ...args.slice(1)]);
+      expect(fromSwg.status, fromSwg.stderr).toBe(0);
+      const strip = (o: Record<string, unknown>) => ({ ...o, file: undefined });
+      expect(strip(JSON.parse(fromSwg.stdout))).toEqual(strip(JSON.parse(fromText.stdout)));
+    }
+  });
+
   it('wilson', () => {
     const [lo, hi] = wilson(80, 100);
     expect(lo).toBeCloseTo(0.7112, 3);
