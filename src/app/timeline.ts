@@ -76,7 +76,7 @@ function splitFields(line: string, delimiter: string): string[] {
 }
 
 /** The second pass: each edge line's ends (as node indices) and time. */
-function readTimes(text: string, graph: LoadedGraph, timeColumn: string, skipBadLines: boolean): TimedEdges {
+function readTimes(bytes: Buffer, graph: LoadedGraph, timeColumn: string, skipBadLines: boolean): TimedEdges {
   const { format } = graph;
   let timeIndex: number;
   if (/^\d+$/.test(timeColumn)) timeIndex = Number(timeColumn) - 1;
@@ -87,16 +87,20 @@ function readTimes(text: string, graph: LoadedGraph, timeColumn: string, skipBad
         `--time-column ${timeColumn}: ${format.header ? `no such column in the header of ${graph.file} (columns: ${format.headerFields.join(', ')})` : `${graph.file} has no header row: give the column number`}`,
       );
   }
-  const u: number[] = [];
-  const v: number[] = [];
-  const t: number[] = [];
+  // Growable typed arrays (a plain number[] costs 8+ bytes per element and more to grow).
+  let cap = 1 << 16;
+  let u = new Uint32Array(cap);
+  let v = new Uint32Array(cap);
+  let t = new Float64Array(cap);
+  let m = 0;
   let headerPending = format.header;
   let lineNo = 0;
   let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end).replace(/\r$/, '');
+  // Line by line over the bytes: a file past V8's largest string (~512 MB) never becomes one string.
+  while (start < bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    const line = bytes.toString('utf8', start, end).replace(/\r$/, '');
     start = end + 1;
     lineNo++;
     if (isCommentOrBlank(line)) continue;
@@ -123,12 +127,25 @@ function readTimes(text: string, graph: LoadedGraph, timeColumn: string, skipBad
       bad(`time ${JSON.stringify(f[timeIndex])} is neither epoch seconds nor an ISO date`);
       continue;
     }
-    u.push(a);
-    v.push(b);
-    t.push(time);
+    if (m === cap) {
+      cap *= 2;
+      const u2 = new Uint32Array(cap);
+      u2.set(u);
+      u = u2;
+      const v2 = new Uint32Array(cap);
+      v2.set(v);
+      v = v2;
+      const t2 = new Float64Array(cap);
+      t2.set(t);
+      t = t2;
+    }
+    u[m] = a;
+    v[m] = b;
+    t[m] = time;
+    m++;
   }
-  if (t.length === 0) throw new InputError(graph.file, undefined, 'no timed edges');
-  return { u: Uint32Array.from(u), v: Uint32Array.from(v), t: Float64Array.from(t) };
+  if (m === 0) throw new InputError(graph.file, undefined, 'no timed edges');
+  return { u: u.subarray(0, m), v: v.subarray(0, m), t: t.subarray(0, m) };
 }
 
 /** The cuts: equal steps from the first time to the last, or every `step` seconds, the last cut taking every edge. */
@@ -216,7 +233,7 @@ export async function timelinePath(file: string, s: TimelineSettings, hooks: Lon
   }
   // One read of the file: the loader parses the bytes in memory, and so does the time pass.
   const { graph } = await loadWithHooks(file, { ...est.input, stream: Readable.from([bytes]) }, hooks);
-  const timed = readTimes(bytes.toString('utf8'), graph, s.timeColumn, est.input.skipBadLines ?? false);
+  const timed = readTimes(bytes, graph, s.timeColumn, est.input.skipBadLines ?? false);
   let from = Infinity;
   let to = -Infinity;
   for (const x of timed.t) {
