@@ -2,7 +2,11 @@
  * smallworld as a library: `import { loadGraph, estimate } from 'smallworld'`.
  * Importing runs nothing; every call is documented in the README ("Library API").
  */
-export { Graph, loadGraph, estimate, estimateFile, shortestPath, personFigures, saveGraph } from './app/api.js';
+export { Graph, loadGraph, estimate, estimateFile, shortestPath, personFigures, personReport, milgram, timeline, saveGraph } from './app/api.js';
+export type { TimelineReport, TimelineSnapshot } from './app/timeline.js';
+export type { MilgramReport } from './app/milgram.js';
+export type { PersonReport } from './app/people.js';
+export type { PersonOptions, PathOptions, MilgramOptions, MilgramStrategy, TimelineOptions } from './app/options.js';
 export type { LoadGraphOptions, EstimateCallOptions, PathReport } from './app/api.js';
 export type { EstimateOptions, InputOptions, LongCallOptions, ProgressEvent, DelimiterName } from './app/options.js';
 export type { EstimateReport, EstimateFailure } from './app/report.js';

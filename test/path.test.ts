@@ -74,7 +74,7 @@ describe('shortest chain of introductions', () => {
     const file = tempFile('cli-path.txt', 'ann bob\nbob cat\ncat dan\nann eve\n');
     const r = runCli(['path', file, 'eve', 'dan']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe('eve -> ann -> bob -> cat -> dan\n4 hops: 3 introducers between them\n');
-    expect(JSON.parse(runCli(['path', file, 'dan', 'eve', '--json']).stdout)).toEqual({ from: 'dan', to: 'eve', hops: 4, path: ['dan', 'cat', 'bob', 'ann', 'eve'] });
+    expect(r.stdout).toBe("eve -> ann -> bob -> cat -> dan\n4 hops: 3 introducers between them\n1 shortest chain through 1 introducer (eve's friends on a shortest chain)\n");
+    expect(JSON.parse(runCli(['path', file, 'dan', 'eve', '--json']).stdout)).toEqual({ from: 'dan', to: 'eve', hops: 4, path: ['dan', 'cat', 'bob', 'ann', 'eve'], chains: '1', introducers: 1, alternatives: null });
   });
 });

@@ -13,7 +13,7 @@ import { kernelNames } from '../algorithms/kernels/index.js';
 import type { progressListener } from './progress.js';
 import { type FileOutcome } from './report.js';
 import { checkFormat, checkOutputTarget, formatOutcomes, FORMATS } from './formats.js';
-import { checkEstimateOptions, checkInputOptions, checkNodeId, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
+import { checkEstimateOptions, checkInputOptions, checkMilgramOptions, checkTimelineOptions, checkNodeId, checkPathOptions, checkPersonOptions, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
 import { runBatch, RESULTS_CSV, RESULTS_JSONL } from './batch.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -159,27 +159,136 @@ const path = program
   .argument('<edges>', 'edge list or .swg file')
   .argument('<from>', 'node id of the first person')
   .argument('<to>', 'node id of the other person')
+  .option('--alternatives <K>', 'up to K shortest chains through different introducers (the first person\'s friends on a shortest chain), most chains first')
   .option('--directed', 'follow edges from the first column to the second only (follows)')
   .option('--json', 'print JSON')
   .option('-q, --quiet', 'no progress bar')
   .action(async (edges: string, fromArg: string, toArg: string, o) => {
-    const input = checkInputOptions(inputFrom(o));
+    const { input, alternatives } = checkPathOptions({ ...inputFrom(o), alternatives: o.alternatives });
     const from = checkNodeId('<from>', fromArg);
     const to = checkNodeId('<to>', toArg);
-    const { shortestPath } = await import('../algorithms/path.js');
+    const { pathReport } = await import('./api.js');
     const { lookupNode } = await import('./run.js');
     const graph = await loadWithBars(edges, input, !o.quiet);
     // Both ends are checked right after the load: an unknown id is a usage error (exit 2).
     lookupNode(graph, from, '<from>');
     lookupNode(graph, to, '<to>');
-    const chain = shortestPath(graph, from, to);
+    const r = pathReport(graph, from, to, alternatives);
+    const chain = r.path;
     if (o.json) {
-      process.stdout.write(JSON.stringify({ from, to, hops: chain ? chain.length - 1 : null, path: chain }) + '\n');
+      process.stdout.write(JSON.stringify(r) + '\n');
     } else if (!chain) {
       process.stdout.write(`${to} cannot be reached from ${from}\n`);
     } else {
       const hops = chain.length - 1;
       process.stdout.write(`${chain.join(' -> ')}\n${hops} hop${hops === 1 ? '' : 's'}: ${Math.max(hops - 1, 0)} introducer${hops === 2 ? '' : 's'} between them\n`);
+      process.stdout.write(`${r.chains} shortest chain${r.chains === '1' ? '' : 's'}${r.introducers > 0 ? ` through ${r.introducers} introducer${r.introducers === 1 ? '' : 's'} (${from}'s friends on a shortest chain)` : ''}\n`);
+      if (r.alternatives) {
+        for (const alt of r.alternatives) process.stdout.write(`  via ${alt.introducer} (${alt.chains} chain${alt.chains === '1' ? '' : 's'}): ${alt.path.join(' -> ')}\n`);
+        if (r.introducers > r.alternatives.length) process.stdout.write(`  ... and ${r.introducers - r.alternatives.length} more introducers\n`);
+      }
+    }
+  });
+
+const person = program
+  .command('person')
+  .description("one person: how many people are 1, 2, 3... hops away, their average distance and where it sits among everyone's")
+  .argument('<edges>', 'edge list or .swg file')
+  .argument('<id>', 'node id of the person')
+  .option('-k, --samples <K>', `people of the largest component sampled for the comparison (default ${DEFAULT_SAMPLES}; 0 skips it)`)
+  .option('--seed <N>', `seed of that sample (default ${DEFAULT_SEED})`)
+  .option('--list <K>', 'show up to K ids at each of the first three degrees (in node order)')
+  .option('--directed', 'follow edges from the first column to the second only (follows)')
+  .option('--json', 'print JSON')
+  .addOption(new Option('--parser <P>', 'auto (default) or csv').choices(['auto', 'csv']))
+  .option('-q, --quiet', 'no progress bars')
+  .action(async (edges: string, idArg: string, o) => {
+    const settings = checkPersonOptions({ ...inputFrom(o), samples: o.samples, seed: o.seed, list: o.list });
+    const id = checkNodeId('<id>', idArg);
+    const { lookupNode } = await import('./run.js');
+    const { personReportLoaded, formatPerson } = await import('./people.js');
+    const { createProgress, progressListener } = await import('./progress.js');
+    const graph = await loadWithBars(edges, settings.input, !o.quiet);
+    const index = lookupNode(graph, id, '<id>'); // unknown: a usage error (exit 2), before any BFS
+    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
+    try {
+      const r = await personReportLoaded(graph, index, settings, { onProgress: bars.onProgress });
+      bars.stop();
+      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatPerson(r));
+    } finally {
+      bars.stop();
+    }
+  });
+
+const milgramCommand = program
+  .command('milgram')
+  .description("Milgram's chain letters replayed: each holder forwards to one friend using only local knowledge")
+  .argument('<edges>', 'edge list or .swg file')
+  .option('--pairs <N>', 'random starter/target pairs from the largest component (default 1000)')
+  .option('--pairs-file <FILE>', 'starter and target ids, two per line, instead of random pairs')
+  .addOption(new Option('--strategy <S>', 'common (default): the friend with the most friends who know the target; degree: the best-connected friend; random').choices(['common', 'degree', 'random']))
+  .option('--attrition <P>', 'each step the letter is dropped with probability P (default 0)')
+  .option('--max-steps <N>', 'give a chain up after N steps (default 100)')
+  .option('--seed <N>', `seed of the pairs and of every choice (default ${DEFAULT_SEED})`)
+  .option('--chains', 'with --json: every chain (starter, target, outcome, steps, shortest)')
+  .option('--directed', 'letters follow edges from the first column to the second only')
+  .option('--json', 'print JSON')
+  .addOption(new Option('--parser <P>', 'auto (default) or csv').choices(['auto', 'csv']))
+  .option('-q, --quiet', 'no progress bars')
+  .action(async (edges: string, o) => {
+    const settings = checkMilgramOptions({ ...inputFrom(o), pairs: o.pairs, pairsFile: o.pairsFile, strategy: o.strategy, attrition: o.attrition, maxSteps: o.maxSteps, seed: o.seed });
+    const { milgramLoaded, formatMilgram } = await import('./milgram.js');
+    const { createProgress, progressListener } = await import('./progress.js');
+    const graph = await loadWithBars(edges, settings.input, !o.quiet);
+    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
+    try {
+      const r = await milgramLoaded(graph, settings, { onProgress: bars.onProgress, chains: o.chains ?? false });
+      bars.stop();
+      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatMilgram(r));
+    } finally {
+      bars.stop();
+    }
+  });
+
+const timelineCommand = program
+  .command('timeline')
+  .description('how the world shrank: cumulative snapshots by a time column, one seeded estimate each')
+  .argument('<edges>', 'edge list with a time column (epoch seconds or ISO dates); plain or gzip; - for stdin')
+  .option('--time-column <COL>', 'the time column: header name or 1-based number (required)')
+  .option('--snapshots <N>', 'N snapshots at equal steps of time, the last one every edge (default 10)')
+  .option('--every <STEP>', 'one snapshot every STEP instead: a number and s, m, h, d or w (e.g. 30d)')
+  .option('-k, --samples <K>', `BFS sources per snapshot (default ${DEFAULT_SAMPLES})`)
+  .option('--seed <N>', `seed of the source sampling (default ${DEFAULT_SEED}; the same for every snapshot)`)
+  .option('--exact', 'every node a source in every snapshot')
+  .option('--precision <H>', 'sample each snapshot until the 95% half-width of its mean distance is within ±H')
+  .option('--largest-component', 'only pairs within each snapshot\'s largest connected component')
+  .option('--directed', 'follow edges from the first column to the second only (follows); default undirected')
+  .option('--json', 'print JSON')
+  .addOption(new Option('--kernel <NAME>', 'BFS kernel (default: the fastest)').choices(kernelNames()))
+  .addOption(new Option('--parser <P>', 'auto (default) or csv').choices(['auto', 'csv']))
+  .option('-q, --quiet', 'no progress bars')
+  .action(async (edges: string, o) => {
+    const settings = checkTimelineOptions({
+      ...inputFrom(o),
+      timeColumn: o.timeColumn,
+      snapshots: o.snapshots,
+      every: o.every,
+      samples: o.samples,
+      seed: o.seed,
+      exact: o.exact,
+      precision: o.precision,
+      largestComponent: o.largestComponent,
+      kernel: o.kernel,
+    });
+    const { timelinePath, formatTimeline } = await import('./timeline.js');
+    const { createProgress, progressListener } = await import('./progress.js');
+    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
+    try {
+      const r = await timelinePath(edges, settings, { onProgress: bars.onProgress });
+      bars.stop();
+      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatTimeline(r));
+    } finally {
+      bars.stop();
     }
   });
 
@@ -311,6 +420,9 @@ program
 inputOptions(estimate);
 inputOptions(convert);
 inputOptions(path);
+inputOptions(person);
+inputOptions(milgramCommand);
+inputOptions(timelineCommand);
 inputOptions(batch);
 inputOptions(compareCommand);
 

@@ -24,11 +24,11 @@ export type DelimiterName = 'tab' | 'comma' | 'semicolon' | 'space';
 export interface ProgressEvent {
   /** The file (or stream name) being worked on. */
   file: string;
-  stage: 'load' | 'bfs' | 'hyperball' | 'diameter' | 'person' | 'path';
+  stage: 'load' | 'bfs' | 'hyperball' | 'diameter' | 'person' | 'path' | 'chains' | 'snapshots';
   done: number;
   /** Null when the end is not known in advance (HyperBall's hops, stdin's bytes). */
   total: number | null;
-  unit: 'bytes' | 'sources' | 'hops' | 'bfs runs';
+  unit: 'bytes' | 'sources' | 'hops' | 'bfs runs' | 'chains' | 'snapshots';
 }
 
 /** Every long call takes these. */
@@ -194,4 +194,127 @@ export function checkNodeId(what: string, id: unknown): string {
   const s = String(id);
   if (s.trim() === '') throw new UsageError(`${what}: expected a node id, got an empty string`);
   return s;
+}
+
+/** `smallworld person`'s options. */
+export interface PersonOptions extends InputOptions {
+  /** People of the largest component sampled for the standing among per-person averages (default 1000; 0 skips it). */
+  samples?: number | string;
+  /** Seed of that sample (default 1). */
+  seed?: number | string;
+  /** Show up to this many ids at each of the first three hops. */
+  list?: number | string;
+}
+
+export interface PersonSettings {
+  samples: number;
+  seed: number;
+  threads: number;
+  list: number | null;
+  input: LoadOptions;
+}
+
+export function checkPersonOptions(o: PersonOptions): PersonSettings {
+  const input = checkInputOptions(o);
+  return {
+    samples: o.samples === undefined ? DEFAULT_SAMPLES : integer('--samples', o.samples, 0),
+    seed: o.seed === undefined ? DEFAULT_SEED : integer('--seed', o.seed, 0, 0xffffffff),
+    threads: input.threads!,
+    list: o.list === undefined ? null : integer('--list', o.list, 0),
+    input,
+  };
+}
+
+/** `smallworld path`'s options. */
+export interface PathOptions extends InputOptions {
+  /** Up to this many shortest chains through different introducers (A's friends on a shortest chain). */
+  alternatives?: number | string;
+}
+
+export function checkPathOptions(o: PathOptions): { input: LoadOptions; alternatives: number | null } {
+  return { input: checkInputOptions(o), alternatives: o.alternatives === undefined ? null : integer('--alternatives', o.alternatives, 0) };
+}
+
+export const MILGRAM_STRATEGIES = ['common', 'degree', 'random'] as const;
+export type MilgramStrategy = (typeof MILGRAM_STRATEGIES)[number];
+
+/** `smallworld milgram`'s options. */
+export interface MilgramOptions extends InputOptions {
+  /** Random starter/target pairs from the largest component (default 1000). */
+  pairs?: number | string;
+  /** A file of pairs instead: two ids per line. */
+  pairsFile?: string;
+  strategy?: MilgramStrategy;
+  /** Each step the letter is dropped with this probability (default 0). */
+  attrition?: number | string;
+  /** A chain still going after this many steps is given up (default 100). */
+  maxSteps?: number | string;
+  seed?: number | string;
+}
+
+export interface MilgramSettings {
+  pairs: number;
+  pairsFile: string | null;
+  strategy: MilgramStrategy;
+  attrition: number;
+  maxSteps: number;
+  seed: number;
+  input: LoadOptions;
+}
+
+export function checkMilgramOptions(o: MilgramOptions): MilgramSettings {
+  const input = checkInputOptions(o);
+  if (o.pairs !== undefined && o.pairsFile !== undefined) throw new UsageError('--pairs and --pairs-file conflict: give random pairs or a file of pairs, not both');
+  const attrition = o.attrition === undefined ? 0 : real('--attrition', o.attrition, 0, false);
+  if (attrition >= 1) throw new UsageError(`--attrition ${String(o.attrition)}: expected a probability from 0 to below 1`);
+  if (o.pairsFile !== undefined && String(o.pairsFile).trim() === '') throw new UsageError('--pairs-file: expected a file name');
+  return {
+    pairs: o.pairs === undefined ? DEFAULT_SAMPLES : integer('--pairs', o.pairs, 1),
+    pairsFile: o.pairsFile === undefined ? null : String(o.pairsFile),
+    strategy: o.strategy === undefined ? 'common' : oneOf('--strategy', o.strategy, MILGRAM_STRATEGIES),
+    attrition,
+    maxSteps: o.maxSteps === undefined ? 100 : integer('--max-steps', o.maxSteps, 1),
+    seed: o.seed === undefined ? DEFAULT_SEED : integer('--seed', o.seed, 0, 0xffffffff),
+    input,
+  };
+}
+
+/** `smallworld timeline`'s options: the estimate's (each snapshot gets one), plus time. */
+export interface TimelineOptions extends EstimateOptions {
+  /** The time column: header name or 1-based number (epoch seconds or ISO dates). */
+  timeColumn?: string | number;
+  /** Cumulative snapshots at equal steps of time from the first to the last (default 10). */
+  snapshots?: number | string;
+  /** Or one snapshot every this long: a number and s, m, h, d or w (e.g. 30d). */
+  every?: string;
+}
+
+export interface TimelineSettings {
+  estimate: EstimateSettings;
+  timeColumn: string;
+  snapshots: number | null;
+  everySeconds: number | null;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+export function checkTimelineOptions(o: TimelineOptions): TimelineSettings {
+  const timeColumn = column('--time-column', o.timeColumn);
+  if (timeColumn === undefined) throw new UsageError('timeline needs --time-column COL: the column of epoch seconds or ISO dates');
+  if (o.person !== undefined) throw new UsageError('--person is not offered by timeline: use smallworld person on the file');
+  if (o.snapshots !== undefined && o.every !== undefined) throw new UsageError('--snapshots and --every conflict: give a number of snapshots or a time step, not both');
+  const byName = !/^\d+$/.test(timeColumn);
+  if (byName && o.header === false) throw new UsageError('a column named by its header needs a header row: drop --no-header, or give the column number');
+  let everySeconds: number | null = null;
+  if (o.every !== undefined) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(String(o.every));
+    if (!m || Number(m[1]) <= 0) throw new UsageError(`--every ${String(o.every)}: expected a positive number and a unit s, m, h, d or w (e.g. 30d)`);
+    everySeconds = Number(m[1]) * UNIT_SECONDS[m[2]];
+  }
+  return {
+    estimate: { ...checkEstimateOptions({ ...o, diameterBudgetSeconds: o.diameterBudgetSeconds ?? 0 }) },
+    timeColumn,
+    snapshots: everySeconds !== null ? null : o.snapshots === undefined ? 10 : integer('--snapshots', o.snapshots, 1, 100_000),
+    everySeconds,
+  };
 }

@@ -70,6 +70,8 @@ const STAGE_LABELS: Record<ProgressEvent['stage'], string> = {
   diameter: 'diameter',
   person: 'person',
   path: 'path',
+  chains: 'chains',
+  snapshots: 'snapshots',
 };
 
 /**
