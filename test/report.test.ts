@@ -3,14 +3,15 @@
  * script source, no stylesheet link, no URL but the specs' $schema), every user
  * string is escaped in HTML, in the SVG and in the embedded JSON, each chart has
  * its Vega-Lite spec beside it, and the comparison table's arithmetic is right.
+ * Issue 14, item 4: a `timeline --json` object (or results.jsonl line) draws the trend.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { estimate, InputError, readReportInput as readResults, renderReport } from '../src/index.js';
+import { estimate, InputError, readReportInput as readResults, renderReport, timeline, type TimelineReport } from '../src/index.js';
 import { checkSvg, renderSvg, forestSpec } from '../src/app/charts.js';
 import { jsonForScript } from '../src/app/html-report.js';
-import { ROOT, runCli, tempFile } from './helpers.js';
+import { DATASETS, haveShared, ROOT, runCli, tempFile } from './helpers.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const SCHEMA_LINE = '"$schema": "https://vega.github.io/schema/vega-lite/v6.json"';
@@ -172,3 +173,106 @@ describe('HTML report (no browser)', () => {
     expect(bad.stderr).toMatch(/^smallworld: .*cli-bad\.jsonl:1: not a JSON line/);
   });
 });
+
+describe.skipIf(!haveShared())('HTML report of a timeline (CollegeMsg, 5 snapshots)', () => {
+  let r: TimelineReport;
+  let html: string;
+  let injected: string;
+
+  beforeAll(async () => {
+    // A real timeline of CollegeMsg read under an injected file name (gzip is read by its magic bytes).
+    injected = tempFile(`${XSS}.txt.gz`, readFileSync(join(DATASETS, 'CollegeMsg.txt.gz')));
+    r = await timeline(injected, { timeColumn: '3', snapshots: 5, samples: 100, threads: 1 });
+    html = await renderReport([r], { generatedAt: '2026-01-01T00:00:00Z' });
+  }, 120_000);
+
+  it('draws the trend: mean distance, nodes and edges, effective diameter by time, each chart with its spec', () => {
+    expect(r.snapshots).toHaveLength(5);
+    expect(html.match(/<section class="timeline" id="timeline-1">/g)).toHaveLength(1);
+    expect(html.match(/<svg\b/g)).toHaveLength(3);
+    const specs = scripts(html).map((s) => JSON.parse(s.body));
+    expect(specs).toHaveLength(3);
+    expect(html.match(/<figure class="chart"><svg[\s\S]*?<\/svg><figcaption>[\s\S]*?<\/figcaption><script type="application\/json" class="vega-lite-spec">[^<]*<\/script><\/figure>/g)).toHaveLength(3);
+    for (const spec of specs) {
+      const x = spec.layer ? spec.layer[spec.layer.length - 1].encoding.x : spec.encoding.x;
+      expect(x).toMatchObject({ field: 'time', type: 'temporal' });
+    }
+    // (1) mean distance with its band, (3) effective diameter with its band: the snapshots' figures, time in ms.
+    const band = (ci: [number, number] | null) => ({ low: ci![0], high: ci![1] });
+    expect(specs[0].data.values).toEqual(r.snapshots.map((s) => ({ time: s.until * 1000, value: s.meanDistance, ...band(s.meanDistanceCi95) })));
+    expect(specs[0].layer[0].mark.type).toBe('area');
+    expect(specs[2].data.values).toEqual(r.snapshots.map((s) => ({ time: s.until * 1000, value: s.effectiveDiameter90, ...band(s.effectiveDiameter90Ci95) })));
+    expect(specs[2].layer[0].mark.type).toBe('area');
+    // (2) nodes and edges on a log scale.
+    expect(specs[1].encoding.y.scale).toEqual({ type: 'log' });
+    expect(specs[1].data.values).toEqual(r.snapshots.flatMap((s) => [{ time: s.until * 1000, series: 'nodes', count: s.nodes }, { time: s.until * 1000, series: 'edges', count: s.edges }]));
+    expect(html).toContain('<b>Mean distance over time.</b>');
+    expect(html).toContain('<b>Growth.</b> Nodes and edges');
+    expect(html).toContain('<b>Effective diameter over time.</b>');
+    expect(html).toContain('1 timeline · generated');
+  });
+
+  it("the table's rows are the snapshots' figures", () => {
+    const table = html.match(/<table class="timeline">[\s\S]*?<\/table>/)![0];
+    const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => [...m[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => c[1].replace(/<[^>]+>/g, '')));
+    expect(rows[0]).toEqual(['time (until)', 'nodes', 'edges', 'mean distance [95% CI]', 'effective diameter (90%) [95% CI]']);
+    const ci = (c: [number, number] | null) => `(95% CI ${c![0].toFixed(3)} to ${c![1].toFixed(3)})`;
+    expect(rows.slice(1)).toEqual(
+      r.snapshots.map((s) => [
+        s.untilIso,
+        s.nodes.toLocaleString('en-US'),
+        s.edges.toLocaleString('en-US'),
+        `${s.meanDistance!.toFixed(3)} ${ci(s.meanDistanceCi95)}`,
+        `${s.effectiveDiameter90!.toFixed(3)} ${ci(s.effectiveDiameter90Ci95)}`,
+      ]),
+    );
+    expect(rows.at(-1)![1]).toBe('1,899'); // the last snapshot: every edge of CollegeMsg
+  });
+
+  it('escapes the injected file name in HTML, SVG and JSON', () => {
+    expect(html).not.toContain(XSS);
+    expect(html).not.toMatch(/<img/i);
+    const escaped = '&lt;img src=x onerror=alert(1)&gt;';
+    expect(html).toContain(`<h2>Over time: ${escaped}.txt.gz</h2>`);
+    expect(html).toContain(`<code>${escapeHtmlPath(injected)}</code>`);
+    expect(tags(html).flatMap((t) => t.attributes).filter((a) => /^on|^src$/i.test(a))).toEqual([]);
+    for (const s of scripts(html)) expect(s.body).not.toMatch(/[<>&]/);
+    expect(JSON.stringify(scripts(html).map((s) => JSON.parse(s.body)))).toContain(XSS); // in the specs' descriptions, intact
+  });
+
+  it('reads a timeline --json file, and a results.jsonl line holding one beside an estimate', async () => {
+    const file = tempFile('timeline.json', JSON.stringify(r));
+    const read = await readResults(file);
+    expect(read).toEqual([JSON.parse(JSON.stringify(r))]);
+    const estimateLine = { name: 'CollegeMsg', ...(await estimate(join(DATASETS, 'CollegeMsg.txt.gz'), { samples: 100, threads: 1 })) };
+    const lines = tempFile('mixed.jsonl', `${JSON.stringify(r)}\n${JSON.stringify(estimateLine)}\n`);
+    const both = await readResults(lines);
+    expect(both).toHaveLength(2);
+    const page = await renderReport(both);
+    expect(page.match(/<svg\b/g)).toHaveLength(3 + 3); // the trend, and the estimate's three (one dataset: no across section)
+    expect(page).toContain('1 dataset measured, 1 timeline');
+    expect(page.match(/ href="[^"]*"/g)).toEqual([' href="#timeline-1"', ' href="#dataset-1"']);
+  }, 60_000);
+
+  it('CLI: report of the output of timeline --json', () => {
+    const t = runCli(['timeline', join(DATASETS, 'CollegeMsg.txt.gz'), '--time-column', '3', '--snapshots', '5', '--samples', '100', '--json', '-q']);
+    expect(t.status).toBe(0);
+    const json = tempFile('cli-timeline.json', t.stdout);
+    const out = tempFile('cli-timeline.html', '');
+    const rep = runCli(['report', json, '-o', out]);
+    expect(rep.stderr).toBe('');
+    expect(rep.status).toBe(0);
+    expect(rep.stdout).toBe(`${out}: 1 timeline\n`);
+    const page = readFileSync(out, 'utf8');
+    expect(page.match(/<svg\b/g)).toHaveLength(3);
+    expect(page).toContain('<h2>Over time: CollegeMsg.txt.gz</h2>');
+    // Same seed and samples as the function above: the same figures in the table.
+    const rows = page.match(/<table class="timeline">[\s\S]*?<\/table>/)![0].match(/<tr>/g);
+    expect(rows).toHaveLength(1 + 5);
+    expect(JSON.parse(t.stdout).snapshots.map((s: { meanDistance: number }) => s.meanDistance)).toEqual(r.snapshots.map((s) => s.meanDistance));
+  }, 120_000);
+});
+
+function escapeHtmlPath(p: string): string {
+  return p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -162,6 +162,68 @@ export function overlaidWithinHopsSpec(ds: ChartDataset[]): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** One timeline snapshot as the trend charts need it: time in ms since the epoch (UTC). */
+export interface TrendPoint {
+  time: number;
+  nodes: number;
+  edges: number;
+  meanDistance: number | null;
+  meanDistanceCi95: [number, number] | null;
+  effectiveDiameter90: number | null;
+  effectiveDiameter90Ci95: [number, number] | null;
+}
+
+const timeAxis = { field: 'time', type: 'temporal' as const, title: 'snapshot time (UTC)', scale: { type: 'utc' as const }, axis: { labelAngle: -30, labelOverlap: true } };
+
+/** A figure by snapshot time (line and points) with its 95% band where the snapshots have one. */
+function trendWithBand(label: string, points: TrendPoint[], figure: 'meanDistance' | 'effectiveDiameter90', title: string, color: string, description: string): TopLevelSpec {
+  const values = points
+    .filter((p) => p[figure] !== null)
+    .map((p) => {
+      const ci = figure === 'meanDistance' ? p.meanDistanceCi95 : p.effectiveDiameter90Ci95;
+      return { time: p.time, value: p[figure], low: ci ? ci[0] : null, high: ci ? ci[1] : null };
+    });
+  const y = { field: 'value', type: 'quantitative' as const, title, scale: { zero: false } };
+  return {
+    ...base(`${description} of ${label} by snapshot time`),
+    data: { values },
+    layer: [
+      ...(values.some((v) => v.low !== null)
+        ? [{ transform: [{ filter: 'isValid(datum.low)' }], mark: { type: 'area', opacity: 0.25, color }, encoding: { x: timeAxis, y: { field: 'low', type: 'quantitative', scale: { zero: false } }, y2: { field: 'high' } } }]
+        : []),
+      { mark: { type: 'line', point: true, color }, encoding: { x: timeAxis, y } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Mean distance by snapshot time with its 95% band (Facebook's 5.28 in 2008 to 4.74 in 2011, as a trend). */
+export function trendMeanDistanceSpec(label: string, points: TrendPoint[]): TopLevelSpec {
+  return trendWithBand(label, points, 'meanDistance', 'mean distance (hops)', '#4c78a8', 'Mean distance with its 95% band');
+}
+
+/** Effective diameter (90%) by snapshot time with its 95% band. */
+export function trendEffectiveDiameterSpec(label: string, points: TrendPoint[]): TopLevelSpec {
+  return trendWithBand(label, points, 'effectiveDiameter90', 'effective diameter, 90% (hops)', '#e45756', 'Effective diameter (90%) with its 95% band');
+}
+
+/** Nodes and edges by snapshot time, two lines on one log scale. */
+export function trendSizeSpec(label: string, points: TrendPoint[]): TopLevelSpec {
+  const values = points.flatMap((p) => [
+    { time: p.time, series: 'nodes', count: p.nodes },
+    { time: p.time, series: 'edges', count: p.edges },
+  ]).filter((v) => v.count > 0); // a log scale has no 0
+  return {
+    ...base(`Nodes and edges of ${label} by snapshot time, log scale`),
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: timeAxis,
+      y: { field: 'count', type: 'quantitative', title: 'count (log scale)', scale: { type: 'log' }, axis: { format: '~s' } },
+      color: { field: 'series', type: 'nominal', title: null, sort: ['nodes', 'edges'], scale: { domain: ['nodes', 'edges'], range: ['#4c78a8', '#f58518'] } },
+    },
+  } as TopLevelSpec;
+}
+
 // Loaded on first use: importing the library or starting the CLI does not pay for Vega.
 let modules: Promise<{ vega: typeof import('vega'); vegaLite: typeof import('vega-lite') }> | undefined;
 

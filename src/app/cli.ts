@@ -407,14 +407,16 @@ const compareCommand = program
 
 program
   .command('report')
-  .description('one self-contained HTML page (charts as inline SVG, nothing loaded from anywhere) from the results of batch or estimate --json')
-  .argument('<results>', "results.jsonl (batch's, one JSON object per line) or estimate --json output")
+  .description('one self-contained HTML page (charts as inline SVG, nothing loaded from anywhere) from the results of batch, estimate --json or timeline --json')
+  .argument('<results>', "results.jsonl (batch's, one JSON object per line), estimate --json or timeline --json output")
   .option('-o, --output <FILE>', 'the HTML file to write (default: report.html beside <results>)')
   .action(async (results: string, o) => {
     const { writeReport } = await import('./html-report.js'); // vega loads only when a report is drawn
     const out: string = o.output ?? join(dirname(results), 'report.html');
     const s = await writeReport(results, out);
-    process.stdout.write(`${out}: ${s.ok} dataset${s.ok === 1 ? '' : 's'}${s.failed > 0 ? `, ${s.failed} failed` : ''}\n`);
+    const datasets = s.ok - s.timelines;
+    const parts = [...(datasets > 0 || s.timelines === 0 ? [`${datasets} dataset${datasets === 1 ? '' : 's'}`] : []), ...(s.timelines > 0 ? [`${s.timelines} timeline${s.timelines === 1 ? '' : 's'}`] : [])];
+    process.stdout.write(`${out}: ${parts.join(', ')}${s.failed > 0 ? `, ${s.failed} failed` : ''}\n`);
   });
 
 inputOptions(estimate);

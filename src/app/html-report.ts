@@ -14,7 +14,19 @@ import { basename } from 'node:path';
 import { describeFsError, InputError } from '../errors.js';
 import { comparePair } from '../stats/compare.js';
 import type { EstimateSums } from '../stats/estimate.js';
-import { distanceDistributionSpec, forestSpec, overlaidWithinHopsSpec, perPersonSpec, renderSvg, withinHopsSpec, type ChartDataset } from './charts.js';
+import {
+  distanceDistributionSpec,
+  forestSpec,
+  overlaidWithinHopsSpec,
+  perPersonSpec,
+  renderSvg,
+  trendEffectiveDiameterSpec,
+  trendMeanDistanceSpec,
+  trendSizeSpec,
+  withinHopsSpec,
+  type ChartDataset,
+  type TrendPoint,
+} from './charts.js';
 import type { TopLevelSpec } from 'vega-lite';
 
 export interface ReportOptions {
@@ -30,7 +42,10 @@ export interface ReportOptions {
 export interface ReportSummary {
   outPath: string;
   datasets: number;
+  /** Results with figures: estimates and timelines. */
   ok: number;
+  /** Of the ok results, the timelines (`smallworld timeline --json`). */
+  timelines: number;
   failed: number;
 }
 
@@ -65,6 +80,13 @@ interface OkEntry {
   label: string;
   r: Obj;
   chart: ChartDataset;
+}
+/** A `smallworld timeline --json` object: drawn as a trend, not as one dataset. */
+interface TimelineEntry {
+  status: 'timeline';
+  label: string;
+  r: Obj;
+  points: TrendPoint[];
 }
 interface FailedEntry {
   status: 'error';
@@ -131,11 +153,37 @@ function chartDataset(r: Obj, label: string): ChartDataset {
   };
 }
 
-function entriesOf(results: object[]): (OkEntry | FailedEntry)[] {
+/** A timeline's snapshots as trend points (time: `until` seconds, else `untilIso`; a snapshot with neither is left out). */
+function trendPoints(snapshots: unknown[]): TrendPoint[] {
+  return snapshots.flatMap((x): TrendPoint[] => {
+    if (x === null || typeof x !== 'object') return [];
+    const s = x as Obj;
+    const seconds = num(s.until);
+    const iso = text(s.untilIso);
+    const time = seconds !== null ? seconds * 1000 : iso !== null ? Date.parse(iso) : NaN;
+    if (!Number.isFinite(time)) return [];
+    return [
+      {
+        time,
+        nodes: num(s.nodes) ?? 0,
+        edges: num(s.edges) ?? 0,
+        meanDistance: num(s.meanDistance),
+        meanDistanceCi95: interval(s.meanDistanceCi95),
+        effectiveDiameter90: num(s.effectiveDiameter90),
+        effectiveDiameter90Ci95: interval(s.effectiveDiameter90Ci95),
+      },
+    ];
+  });
+}
+
+type Entry = OkEntry | TimelineEntry | FailedEntry;
+
+function entriesOf(results: object[]): Entry[] {
   const objects = results.map((r) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? (r as Obj) : null));
   const labels = uniqueLabels(objects.map((r, i) => (r ? nameOf(r, i) : `result ${i + 1}`)));
-  return objects.map((r, i): OkEntry | FailedEntry => {
+  return objects.map((r, i): Entry => {
     if (!r) return { status: 'error', label: labels[i], file: null, error: 'not a result object' };
+    if (Array.isArray(r.snapshots) && r.status !== 'error') return { status: 'timeline', label: labels[i], r, points: trendPoints(r.snapshots) };
     if (r.status === 'error' || (r.status !== 'ok' && r.meanDistance === undefined))
       return { status: 'error', label: labels[i], file: text(r.file), error: text(r.error) ?? `no figures (status ${JSON.stringify(r.status ?? null)})` };
     return { status: 'ok', label: labels[i], r, chart: chartDataset(r, labels[i]) };
@@ -311,6 +359,61 @@ async function datasetSection(e: OkEntry, index: number): Promise<string> {
   return parts.join('');
 }
 
+function timelineTable(e: TimelineEntry): string {
+  const exact = e.r.exact === true;
+  const rows = (e.r.snapshots as unknown[]).map((x) => {
+    const s = x !== null && typeof x === 'object' ? (x as Obj) : {};
+    const time = text(s.untilIso) ?? text(s.until) ?? 'n/a';
+    return (
+      `<tr><td>${escapeHtml(time)}</td><td class="n">${int(num(s.nodes))}</td><td class="n">${int(num(s.edges))}</td>` +
+      `<td class="n">${withInterval(num(s.meanDistance), interval(s.meanDistanceCi95), exact)}</td>` +
+      `<td class="n">${withInterval(num(s.effectiveDiameter90), interval(s.effectiveDiameter90Ci95), exact)}</td></tr>`
+    );
+  });
+  const edges = e.r.directed === true ? 'arcs' : 'edges';
+  return (
+    `<table class="timeline"><thead><tr><th>time (until)</th><th>nodes</th><th>${edges}</th><th>mean distance [95% CI]</th><th>effective diameter (90%) [95% CI]</th></tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
+async function timelineSection(e: TimelineEntry, index: number): Promise<string> {
+  const r = e.r;
+  const exact = r.exact === true;
+  const parts: string[] = [`<section class="timeline" id="timeline-${index + 1}"><h2>Over time: ${escapeHtml(e.label)}</h2>`];
+  const file = text(r.file);
+  const column = text(r.timeColumn);
+  const samples = num(r.samples);
+  const seed = text(r.seed);
+  parts.push(
+    `<p class="file">${file !== null ? `file: <code>${escapeHtml(file)}</code>, ` : ''}${column !== null ? `time column ${escapeHtml(column)}, ` : ''}` +
+      `${e.points.length} cumulative snapshot${e.points.length === 1 ? '' : 's'} (each holds every edge with time ≤ its time; the last one, every edge), ` +
+      `${r.directed === true ? 'directed' : 'undirected'}, ${exact ? 'exact (every node a source)' : `${samples !== null ? `${int(samples)} sources per snapshot` : 'sampled sources'}${seed !== null ? `, seed ${escapeHtml(seed)}` : ''}`}</p>`,
+  );
+  const band = exact ? '' : ', with its 95% interval as a band';
+  const measured = e.points.filter((p) => p.meanDistance !== null);
+  parts.push('<div class="charts">');
+  if (measured.length === 0) {
+    parts.push('<p class="note">No snapshot has reachable pairs: nothing to chart.</p>');
+  } else {
+    const first = measured[0];
+    const last = measured[measured.length - 1];
+    parts.push(
+      await figure(
+        trendMeanDistanceSpec(e.label, e.points),
+        `<b>Mean distance over time.</b> Mean distance of each snapshot by its time${band}: ${fixed(first.meanDistance, 2)} hops at the first snapshot, ${fixed(last.meanDistance, 2)} at the last (as Facebook told its trend: 5.28 in 2008, 4.74 in 2011).`,
+      ),
+      await figure(trendSizeSpec(e.label, e.points), `<b>Growth.</b> Nodes and ${r.directed === true ? 'arcs' : 'edges'} of each snapshot by its time, on one log scale.`),
+      await figure(
+        trendEffectiveDiameterSpec(e.label, e.points),
+        `<b>Effective diameter over time.</b> The distance within which 90% of reachable pairs lie (interpolated), for each snapshot by its time${band}.`,
+      ),
+    );
+  }
+  parts.push('</div>', timelineTable(e), '</section>');
+  return parts.join('');
+}
+
 async function acrossSection(ok: OkEntry[]): Promise<string> {
   const ds = ok.map((e) => e.chart).filter((d) => d.meanDistance !== null);
   if (ds.length < 2) return '';
@@ -335,7 +438,7 @@ body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, 
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; overflow-wrap: anywhere; }
 .meta, .note, figcaption, .file { color: #555; font-size: 0.9em; } code { overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: 0.8em 0; } table.figures { margin: 0; align-self: flex-start; } th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
-table.figures th { font-weight: normal; color: #555; } td.n { text-align: right; font-variant-numeric: tabular-nums; } .ci { color: #666; }
+table.timeline td:first-child { white-space: nowrap; } table.figures th { font-weight: normal; color: #555; } td.n { text-align: right; font-variant-numeric: tabular-nums; } .ci { color: #666; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.2em; } figure.chart { margin: 0; max-width: 560px; } #across figure.chart { max-width: 100%; } figure.chart svg { max-width: 100%; height: auto; }
 .error { color: #a00; } nav ul { columns: 2; } #failed li { margin: 0.3em 0; overflow-wrap: anywhere; }
 `;
@@ -348,11 +451,16 @@ table.figures th { font-weight: normal; color: #555; } td.n { text-align: right;
 export async function renderReport(results: object[], options: ReportOptions = {}): Promise<string> {
   const entries = entriesOf(results);
   const ok = entries.filter((e): e is OkEntry => e.status === 'ok');
+  const timelines = entries.filter((e): e is TimelineEntry => e.status === 'timeline');
   const failed = entries.filter((e): e is FailedEntry => e.status === 'error');
   const title = options.title ?? 'smallworld report';
   const sections: string[] = [];
+  for (const [i, e] of timelines.entries()) sections.push(await timelineSection(e, i));
   for (const [i, e] of ok.entries()) sections.push(await datasetSection(e, i));
-  const nav = ok.map((e, i) => `<li><a href="#dataset-${i + 1}">${escapeHtml(e.label)}</a> <span class="ci">${fixed(e.chart.meanDistance)} hops</span></li>`);
+  const nav = [
+    ...timelines.map((e, i) => `<li><a href="#timeline-${i + 1}">Over time: ${escapeHtml(e.label)}</a> <span class="ci">${e.points.length} snapshots</span></li>`),
+    ...ok.map((e, i) => `<li><a href="#dataset-${i + 1}">${escapeHtml(e.label)}</a> <span class="ci">${fixed(e.chart.meanDistance)} hops</span></li>`),
+  ];
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -364,9 +472,9 @@ export async function renderReport(results: object[], options: ReportOptions = {
 </head>
 <body>
 <header><h1>${escapeHtml(title)}</h1>
-<p class="meta">${ok.length} dataset${ok.length === 1 ? '' : 's'} measured${failed.length > 0 ? `, ${failed.length} failed` : ''}${options.source !== undefined ? ` · from <code>${escapeHtml(options.source)}</code>` : ''} · generated ${escapeHtml(options.generatedAt ?? new Date().toISOString())} by smallworld</p>
+<p class="meta">${[...(ok.length > 0 || timelines.length === 0 ? [`${ok.length} dataset${ok.length === 1 ? '' : 's'} measured`] : []), ...(timelines.length > 0 ? [`${timelines.length} timeline${timelines.length === 1 ? '' : 's'}`] : [])].join(', ')}${failed.length > 0 ? `, ${failed.length} failed` : ''}${options.source !== undefined ? ` · from <code>${escapeHtml(options.source)}</code>` : ''} · generated ${escapeHtml(options.generatedAt ?? new Date().toISOString())} by smallworld</p>
 <p class="note">Distances are hops along shortest paths between two people who can reach each other; degrees of separation = mean distance − 1. Intervals are 95% confidence intervals from the variation between sampled sources (zero width when every node was a source).</p>
-${ok.length > 0 ? `<nav><ul>${nav.join('')}</ul></nav>` : '<p>No dataset was measured.</p>'}
+${nav.length > 0 ? `<nav><ul>${nav.join('')}</ul></nav>` : '<p>No dataset was measured.</p>'}
 </header>
 ${await acrossSection(ok)}
 ${failedSection(failed)}
@@ -423,6 +531,8 @@ export async function writeReport(jsonlPath: string, outPath: string, options: R
     await rm(temp, { force: true });
     throw new InputError(outPath, undefined, `cannot write the report: ${describeFsError(err, 'a file')}`);
   }
-  const ok = entriesOf(results).filter((e) => e.status === 'ok').length;
-  return { outPath, datasets: results.length, ok, failed: results.length - ok };
+  const entries = entriesOf(results);
+  const timelines = entries.filter((e) => e.status === 'timeline').length;
+  const ok = entries.filter((e) => e.status === 'ok').length + timelines;
+  return { outPath, datasets: results.length, ok, timelines, failed: results.length - ok };
 }
