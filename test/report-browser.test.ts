@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { estimate } from '../src/index.js';
+import { estimate, timeline } from '../src/index.js';
 import { DATASETS, haveShared, ROOT, runCli } from './helpers.js';
 
 const CHROMIUM = process.env.SMALLWORLD_TEST_CHROMIUM ?? '/usr/bin/chromium'; // the override only to try the missing-browser path
@@ -69,6 +69,7 @@ describe.runIf(run)('report in a real browser (Debian chromium through playwrigh
   const report = join(OUT, 'report.html');
   const screenshot = join(OUT, 'report.png');
   let okDatasets = 0;
+  let timelines = 0;
 
   beforeAll(async () => {
     if (!haveChromium) return; // CI without the browser: the first test fails, and the others with it
@@ -90,6 +91,10 @@ describe.runIf(run)('report in a real browser (Debian chromium through playwrigh
       lines.push(JSON.stringify({ name, fingerprint: `test:${name}`, options, ...r }));
     }
     okDatasets = runs.length;
+    // And a timeline (timeline --json's object as a results.jsonl line): its section draws 3 trend charts.
+    const t = await timeline(join(DATASETS, 'CollegeMsg.txt.gz'), { timeColumn: '3', snapshots: 5, samples: 100, threads: 1 });
+    lines.push(JSON.stringify(t));
+    timelines = 1;
     const broken = join(OUT, 'fixture', 'broken & "quoted".tsv');
     writeFileSync(broken, '1\t2\n3\n');
     const error = await estimate(broken, { threads: 1 }).then(
@@ -135,10 +140,12 @@ describe.runIf(run)('report in a real browser (Debian chromium through playwrigh
     await p.close();
   });
 
-  it('shows every chart (3 per dataset, 2 across datasets), each with marks and text', async () => {
+  it('shows every chart (3 per dataset, 2 across datasets, 3 per timeline), each with marks and text', async () => {
     const charts = page.locator('figure.chart svg');
-    expect(await charts.count()).toBe(3 * okDatasets + 2);
-    expect(await page.locator('svg').count()).toBe(3 * okDatasets + 2);
+    expect(await charts.count()).toBe(3 * okDatasets + 2 + 3 * timelines);
+    expect(await page.locator('svg').count()).toBe(3 * okDatasets + 2 + 3 * timelines);
+    expect(await page.locator('section.timeline figure.chart svg').count()).toBe(3 * timelines);
+    expect(await page.locator('section.timeline table.timeline tbody tr').count()).toBe(5);
     const perChart = await charts.evaluateAll((svgs) =>
       svgs.map((svg) => ({
         marks: svg.querySelectorAll('g.role-mark > path, g.role-mark > line, g.role-mark > rect, g.role-mark > circle').length,
@@ -153,7 +160,7 @@ describe.runIf(run)('report in a real browser (Debian chromium through playwrigh
     }
     // Each chart's Vega-Lite spec is beside it and parses.
     const specs = await page.locator('script.vega-lite-spec').allTextContents();
-    expect(specs).toHaveLength(3 * okDatasets + 2);
+    expect(specs).toHaveLength(3 * okDatasets + 2 + 3 * timelines);
     for (const s of specs) expect(JSON.parse(s).$schema).toMatch(/vega-lite/);
   });
 
