@@ -25,7 +25,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
 import { kernelLanes } from '../algorithms/kernels/index.js';
-import { BfsPool, chooseBatchSize, type RunOptions } from '../parallel/bfs-pool.js';
+import { BfsPool, type RunOptions } from '../parallel/bfs-pool.js';
 import type { LoadedGraph } from '../io/load.js';
 
 export { QUEUE_ENV, QUEUE_NAME, checkQueueUrl, redactText, redactUrl } from './queue-url.js';
@@ -206,11 +206,16 @@ export class QueueRunner {
     runner.eventsConnection = runner.connection.duplicate();
     runner.events = new QueueEvents(QUEUE_NAME, { connection: runner.eventsConnection });
     runner.events.on('error', () => {}); // reported by the connection's own listener
-    await Promise.race([
-      runner.queue.waitUntilReady(),
-      new Promise((_, reject) => setTimeout(() => reject(new InputError(redactUrl(o.url), undefined, 'cannot reach the Redis server (10 s)')), 10_000).unref()),
-    ]);
-    await runner.events.waitUntilReady();
+    try {
+      await Promise.race([
+        Promise.all([runner.queue.waitUntilReady(), runner.events.waitUntilReady()]),
+        new Promise((_, reject) => setTimeout(() => reject(new InputError(redactUrl(o.url), undefined, 'cannot reach the Redis server (10 s)')), 10_000).unref()),
+      ]);
+    } catch (err) {
+      runner.eventsConnection.disconnect();
+      runner.connection.disconnect();
+      throw err;
+    }
     return runner;
   }
 
@@ -336,6 +341,16 @@ export class QueueRunner {
   }
 }
 
+/**
+ * How a worker cuts one job among its threads: whole passes of the multi-source kernel (a pass of
+ * `lanes` sources costs about as much as one source), as evenly as that allows. chooseBatchSize
+ * would cut a 32-source job on one thread into 4 batches of 8: four passes for the work of one.
+ */
+export function workerBatchSize(sources: number, threads: number, lanes: number): number {
+  const passes = Math.ceil(sources / Math.max(lanes, 1));
+  return Math.max(1, Math.ceil(passes / threads) * Math.max(lanes, 1));
+}
+
 export interface WorkerOptions {
   url: string;
   threads: number;
@@ -379,10 +394,11 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
     }
     const sources = Uint32Array.from(d.sources);
     for (const s of sources) if (s >= loaded.graph.csr.n) throw new UnrecoverableError(`source ${s} is not a node of ${d.graph}`);
+    log(`running ${job.id} (attempt ${job.attemptsMade + 1})`);
     const t0 = performance.now();
     const parts = await loaded.pool.run(sources, {
       kernel: d.kernel,
-      batchSize: chooseBatchSize(sources.length, o.threads, kernelLanes[d.kernel] ?? 1),
+      batchSize: workerBatchSize(sources.length, o.threads, kernelLanes[d.kernel] ?? 1),
       keepHopCounts: d.keepHopCounts,
     });
     log(`computed ${job.id} (${sources.length} sources, ${((performance.now() - t0) / 1000).toFixed(2)} s)`);
