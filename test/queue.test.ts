@@ -252,6 +252,14 @@ describe.skipIf(!REDIS && !inCi)('estimate --queue with smallworld workers on a 
     }
   });
 
+  it('SIGTERM stops a worker cleanly (exit 0, after its current batch)', async () => {
+    const w = worker();
+    await until('the worker', () => w.err.includes('waiting for batches'), 20_000);
+    w.child.kill('SIGTERM');
+    expect(await w.exit).toBe(0);
+    expect(w.err).toContain('stopped');
+  });
+
   it('the Redis password never appears in output', async () => {
     expect(redactUrl('redis://:s3cret@example:6379/2')).toBe('redis://***@example:6379/2');
     expect(redactText('connect to rediss://user:s3cret@host:1 failed')).not.toContain('s3cret');

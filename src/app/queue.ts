@@ -199,23 +199,31 @@ export class QueueRunner {
   }
 
   static async open(o: QueueRunnerOptions): Promise<QueueRunner> {
-    const runner = new QueueRunner(o, await connect(o.url));
-    const { Queue, QueueEvents } = await import('bullmq');
-    runner.queue = new Queue(QUEUE_NAME, { connection: runner.connection });
-    // BullMQ leaves connections it is given open: both are disconnected in close().
-    runner.eventsConnection = runner.connection.duplicate();
-    runner.events = new QueueEvents(QUEUE_NAME, { connection: runner.eventsConnection });
-    runner.events.on('error', () => {}); // reported by the connection's own listener
+    const connection = await connect(o.url);
+    // Reach the server before any BullMQ object exists, so that a wrong URL ends the run in 10 s
+    // with one line instead of reconnecting forever.
+    let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        Promise.all([runner.queue.waitUntilReady(), runner.events.waitUntilReady()]),
-        new Promise((_, reject) => setTimeout(() => reject(new InputError(redactUrl(o.url), undefined, 'cannot reach the Redis server (10 s)')), 10_000).unref()),
+        connection.ping(),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new InputError(redactUrl(o.url), undefined, 'cannot reach the Redis server (10 s)')), 10_000))),
       ]);
     } catch (err) {
-      runner.eventsConnection.disconnect();
-      runner.connection.disconnect();
-      throw err;
+      connection.disconnect();
+      throw err instanceof InputError ? err : new InputError(redactUrl(o.url), undefined, redactText((err as Error).message));
+    } finally {
+      clearTimeout(timer);
     }
+    const runner = new QueueRunner(o, connection);
+    const { Queue, QueueEvents } = await import('bullmq');
+    runner.queue = new Queue(QUEUE_NAME, { connection });
+    runner.queue.on('error', () => {}); // the connection's own listener reports it
+    // BullMQ leaves connections it is given open: both are disconnected in close().
+    runner.eventsConnection = connection.duplicate();
+    runner.eventsConnection.on('error', () => {});
+    runner.events = new QueueEvents(QUEUE_NAME, { connection: runner.eventsConnection });
+    runner.events.on('error', () => {});
+    await Promise.all([runner.queue.waitUntilReady(), runner.events.waitUntilReady()]);
     return runner;
   }
 
