@@ -252,6 +252,17 @@ describe.skipIf(!REDIS && !inCi)('estimate --queue with smallworld workers on a 
     }
   });
 
+  it("the coordinator reports a worker's hash refusal as one line, and stops", async () => {
+    const { QueueRunner } = await import('../src/app/queue.js');
+    const g = await readSwg(graph);
+    const runner = await QueueRunner.open({ url, graph: g, path: graph, hash: 'f'.repeat(64), key: { seed: 1, draw: 'samples 3', largestComponent: false } });
+    try {
+      await expect(runner.run(Uint32Array.from([0, 1, 2]), { kernel: 'msbfs32', batchSize: 3 })).rejects.toThrow(/queue job \S+ failed: .*content hash mismatch: the job is for graph hash ffffffffffffffff/);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('SIGTERM stops a worker cleanly (exit 0, after its current batch)', async () => {
     const w = worker();
     await until('the worker', () => w.err.includes('waiting for batches'), 20_000);
