@@ -22,3 +22,5 @@ export { compare } from './app/compare.js';
 export type { CompareInput, CompareOptions, CompareReport, CompareDataset, ComparableReport } from './app/compare.js';
 export type { PairComparison, Difference } from './stats/compare.js';
 export type { EstimateSums } from './stats/estimate.js';
+export { startWorker } from './app/queue.js';
+export type { WorkerOptions as QueueWorkerOptions } from './app/queue.js';

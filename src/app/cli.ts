@@ -85,6 +85,7 @@ const estimate = program
   .addOption(new Option('--kernel <NAME>', 'BFS kernel (default: the fastest)').choices(kernelNames()))
   .addOption(new Option('--parser <P>', 'auto (default): fast scanner, csv-parse where needed; csv: csv-parse only').choices(['auto', 'csv']))
   .option('-q, --quiet', 'no progress bars')
+  .option('--queue <URL>', 'run the BFS batches on the workers of this Redis queue (redis://[:password@]host:port[/db]); FILE must be a .swg the workers can read')
   .action(async (files: string[], o) => {
     const options: EstimateOptions = {
       ...inputFrom(o),
@@ -98,6 +99,7 @@ const estimate = program
       person: o.person,
       diameterBudgetSeconds: o.diameterBudget,
       kernel: o.kernel,
+      queue: o.queue,
     };
     const settings = checkEstimateOptions(options); // usage errors stop here, before any file is read
     const format = checkFormat(o.format, o.json);
@@ -417,6 +419,29 @@ program
     const datasets = s.ok - s.timelines;
     const parts = [...(datasets > 0 || s.timelines === 0 ? [`${datasets} dataset${datasets === 1 ? '' : 's'}`] : []), ...(s.timelines > 0 ? [`${s.timelines} timeline${s.timelines === 1 ? '' : 's'}`] : [])];
     process.stdout.write(`${out}: ${parts.join(', ')}${s.failed > 0 ? `, ${s.failed} failed` : ''}\n`);
+  });
+
+program
+  .command('worker')
+  .description('take source batches from a Redis queue (estimate FILE.swg --queue URL) and run them here until SIGTERM')
+  .option('--queue <URL>', 'redis://[:password@]host:port[/db] or rediss://... (default: $SMALLWORLD_QUEUE)')
+  .option('--threads <N>', "worker threads (default: this machine's parallelism)")
+  .option('-q, --quiet', 'no log lines')
+  .action(async (o) => {
+    const { checkQueueUrl } = await import('./queue-url.js');
+    const url = checkQueueUrl(o.queue);
+    const threads = checkInputOptions({ threads: o.threads }).threads!;
+    const { startWorker } = await import('./queue.js');
+    const log = o.quiet ? undefined : (line: string) => process.stderr.write(`smallworld worker ${process.pid}: ${line}\n`);
+    const worker = await startWorker({ url, threads, log });
+    const stop = (signal: string) => {
+      log?.(`${signal}: finishing the current batch, then stopping`);
+      void worker.stop();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    await worker.closed;
+    log?.('stopped');
   });
 
 inputOptions(estimate);

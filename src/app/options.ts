@@ -11,6 +11,7 @@ import { kernelNames } from '../algorithms/kernels/index.js';
 import { MAX_LOG2M, MIN_LOG2M } from '../algorithms/hyperball/hll.js';
 import type { Delimiter } from '../io/sniff.js';
 import type { LoadOptions } from '../io/load.js';
+import { checkQueueUrl } from './queue-url.js';
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_SAMPLES = 1000;
@@ -78,6 +79,8 @@ export interface EstimateOptions extends InputOptions {
   diameterBudgetSeconds?: number | string;
   /** BFS kernel (default: the fastest). */
   kernel?: string;
+  /** Run the BFS batches on the workers of this Redis queue (redis:// or rediss:// URL; the input must be a .swg file). */
+  queue?: string;
 }
 
 /** The options after checking: every default filled in, nothing left to interpret. */
@@ -94,6 +97,8 @@ export interface EstimateSettings {
   diameterBudgetSeconds: number;
   kernel: string | null;
   input: LoadOptions;
+  /** --queue: the Redis URL of the queue the batches go through; null runs them here. */
+  queue?: string | null;
 }
 
 function integer(name: string, value: number | string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -170,6 +175,8 @@ export function checkEstimateOptions(o: EstimateOptions): EstimateSettings {
   if (o.precision !== undefined && o.samples !== undefined) conflict('--precision chooses the number of sources itself: drop --samples, or drop --precision');
   const kernels = kernelNames();
   if (o.kernel !== undefined && !kernels.includes(o.kernel)) conflict(`--kernel ${o.kernel}: expected one of ${kernels.join(', ')}`);
+  if (o.queue !== undefined && method === 'hyperball') conflict('--queue runs BFS batches on workers, and HyperBall runs none: drop --queue, or --method hyperball');
+  const queue = o.queue === undefined ? null : checkQueueUrl(o.queue);
   const person = o.person === undefined ? null : String(o.person);
   if (person !== null && person.trim() === '') conflict('--person: expected a node id');
   return {
@@ -185,6 +192,7 @@ export function checkEstimateOptions(o: EstimateOptions): EstimateSettings {
     diameterBudgetSeconds: o.diameterBudgetSeconds === undefined ? DEFAULT_DIAMETER_BUDGET_SECONDS : real('--diameter-budget', o.diameterBudgetSeconds, 0, false),
     kernel: o.kernel ?? null,
     input,
+    queue,
   };
 }
 

@@ -8,6 +8,7 @@
  * stage running when it fires, each stage's pool is destroyed in a finally, and
  * the call rejects with AbortError.
  */
+import { resolve as resolvePath } from 'node:path';
 import { AbortError, throwIfAborted, UsageError } from '../errors.js';
 import { summarize, type Estimate } from '../stats/estimate.js';
 import { estimateFromHyperBall } from '../stats/from-hyperball.js';
@@ -18,7 +19,7 @@ import { DEFAULT_LOG2M, MIN_LOG2M, runHyperBall } from '../algorithms/hyperball/
 import { defaultKernel, kernelLanes } from '../algorithms/kernels/index.js';
 import { referenceKernel } from '../algorithms/kernels/reference.js';
 import { loadGraph as readGraph, type LoadedGraph, type LoadOptions } from '../io/load.js';
-import { BfsPool, chooseBatchSize } from '../parallel/bfs-pool.js';
+import { BfsPool, chooseBatchSize, type SourceRunner } from '../parallel/bfs-pool.js';
 import { createPool, destroyPool } from '../parallel/pool.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
 import { sampleSources } from '../stats/random.js';
@@ -152,7 +153,8 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
   if (s.method === 'hyperball') {
     estimate = await estimateByHyperBall(csr, s, report, signal);
   } else {
-    const pool = new BfsPool(csr, s.threads);
+    // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
+    const pool: SourceRunner = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
     try {
       estimate = await abortable(signal, () =>
         s.precision !== null && !s.exact
@@ -221,7 +223,7 @@ function drawSources(members: Uint32Array | null, n: number, k: number, seed: nu
 }
 
 async function sampleOnce(
-  pool: BfsPool,
+  pool: SourceRunner,
   members: Uint32Array | null,
   samples: number,
   seed: number,
@@ -250,7 +252,7 @@ async function sampleOnce(
  * Rounds double (256, 512, ...) so that few rounds are wasted on an easy target.
  */
 async function sampleToPrecision(
-  pool: BfsPool,
+  pool: SourceRunner,
   members: Uint32Array | null,
   seed: number,
   target: number,
@@ -272,6 +274,7 @@ async function sampleToPrecision(
         kernel,
         batchSize: chooseBatchSize(sourceNodes.length, pool.threads, kernelLanes[kernel] ?? 1),
         keepHopCounts: !complete, // as in sampleOnce: not needed once every node is a source
+        offset: taken,
         onProgress: (done) => report('bfs', taken + done, n, 'sources'),
         signal,
       })),
@@ -283,6 +286,23 @@ async function sampleToPrecision(
     if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return estimate;
     round *= 2;
   }
+}
+
+/** The coordinator of `estimate --queue`: the graph must be a .swg file the workers can open by its path. */
+async function openQueueRunner(graph: LoadedGraph, s: EstimateSettings): Promise<SourceRunner> {
+  const { QueueRunner, graphHash, looksLikeSwg } = await import('./queue.js');
+  const path = resolvePath(graph.file);
+  if (!looksLikeSwg(path)) throw new UsageError(`--queue needs a .swg file that the workers can read by its path: convert it first (smallworld convert ${graph.file} FILE.swg)`);
+  const hash = await graphHash(path);
+  const draw = s.exact ? 'exact' : s.precision !== null ? 'order' : `samples ${s.samples}`;
+  return QueueRunner.open({
+    url: s.queue!,
+    graph,
+    path,
+    hash,
+    key: { seed: s.exact ? 0 : s.seed, draw, largestComponent: s.largestComponent },
+    note: (line) => process.stderr.write(`smallworld: ${line}\n`),
+  });
 }
 
 /** Registers per counter: the default (~2.3% error per counter) unless two copies of n counters would pass ~1 GB. */

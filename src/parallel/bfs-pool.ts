@@ -30,9 +30,19 @@ export interface RunOptions {
   onProgress?: (sourcesDone: number) => void;
   /** Aborts the batches: Piscina stops the threads running them. */
   signal?: AbortSignal;
+  /** Where these sources start in the run's source order (a --precision round); names queue jobs, ignored here. */
+  offset?: number;
 }
 
-export class BfsPool {
+/** What runs batches of sources: this pool, or the queue's coordinator (src/app/queue.ts). */
+export interface SourceRunner {
+  readonly nodes: number;
+  readonly threads: number;
+  run(sourceNodes: Uint32Array, opts: RunOptions): Promise<BatchResult[]>;
+  close(): Promise<void>;
+}
+
+export class BfsPool implements SourceRunner {
   private readonly pool: Piscina;
 
   readonly nodes: number;

@@ -1,0 +1,437 @@
+/**
+ * Source batches on BullMQ over Redis (README "Operations").
+ *
+ * The coordinator (`estimate FILE.swg --queue URL`) draws the sources exactly as a
+ * local run does and hands each batch to the queue as a job whose id is derived
+ * from a run id (a hash of the graph's content hash, the seed, the sources asked
+ * for and the options that change the figures) and the batch's place in the
+ * source order. Workers (`smallworld worker --queue URL`) run the batches on their
+ * own Piscina pool (BfsPool) over the .swg file the job names, after checking
+ * its content hash (graphHash) against the job's. Only batch descriptions (path, hash, kernel,
+ * source ids) and the per-batch BatchResult (small integers) go through Redis.
+ *
+ * The figures do not depend on where batches ran or how the sources were cut
+ * into batches: summarize() sums histograms (integers, exact) and takes every
+ * per-source value in source order, so the merged estimate is the same bits as
+ * a local run's. Results are kept by batch index, so a batch computed twice
+ * counts once; finished jobs stay in Redis (removeOnComplete: false), so a
+ * coordinator started again with the same command finds them and waits only for
+ * the rest.
+ */
+import { createHash } from 'node:crypto';
+import { openSync, readSync, closeSync, statSync } from 'node:fs';
+import { SWG_HEADER_BYTES } from '../io/swg.js';
+import { resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import type { BatchResult } from '../algorithms/kernels/types.js';
+import { kernelLanes } from '../algorithms/kernels/index.js';
+import { BfsPool, type RunOptions } from '../parallel/bfs-pool.js';
+import type { LoadedGraph } from '../io/load.js';
+
+export { QUEUE_ENV, QUEUE_NAME, checkQueueUrl, redactText, redactUrl } from './queue-url.js';
+import { QUEUE_NAME, redactText, redactUrl } from './queue-url.js';
+
+/** Timings of BullMQ's locks and stalled-job checks; tests lower them through the environment. */
+export function lockSettings(): { lockDuration: number; stalledInterval: number } {
+  const ms = (name: string, fallback: number) => {
+    const v = Number(process.env[name]);
+    return Number.isFinite(v) && v > 0 ? v : fallback;
+  };
+  return { lockDuration: ms('SMALLWORLD_QUEUE_LOCK_MS', 30_000), stalledInterval: ms('SMALLWORLD_QUEUE_STALLED_MS', 15_000) };
+}
+
+/** A Redis connection from a checked URL (maxRetriesPerRequest: null, as BullMQ's workers need). */
+async function connect(url: string) {
+  const { Redis } = await import('ioredis');
+  const connection = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  // ioredis reports connection trouble as 'error' events; show them once each, redacted, never the URL's password.
+  let last = '';
+  connection.on('error', (err: Error) => {
+    const line = `smallworld: queue ${redactUrl(url)}: ${redactText(err.message)}`;
+    if (line !== last) process.stderr.write(line + '\n');
+    last = line;
+  });
+  return connection;
+}
+
+/**
+ * The graph's content hash: sha256 of the .swg file's 176-byte header, hex. The header holds the
+ * sizes and counts, the file size and the CRC-32 of every section (and its own CRC-32), and readSwg
+ * checks every section's bytes against those CRCs when it loads the file, so two files with the same
+ * hash load as the same graph (a changed section would need all four CRC-32s to collide by chance:
+ * 2^-128). One 176-byte read instead of hashing every byte (31 MB at R-MAT scale 18); cached by
+ * path, size and mtime all the same. Copying the file elsewhere keeps its hash (no times in it).
+ */
+const hashCache = new Map<string, { size: number; mtimeMs: number; hash: string }>();
+export async function graphHash(path: string): Promise<string> {
+  const full = resolve(path);
+  const st = statSync(full);
+  const cached = hashCache.get(full);
+  if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) return cached.hash;
+  const header = Buffer.alloc(SWG_HEADER_BYTES);
+  const fd = openSync(full, 'r');
+  try {
+    if (readSync(fd, header, 0, SWG_HEADER_BYTES, 0) !== SWG_HEADER_BYTES || header.toString('latin1', 0, 8) !== 'SMALLWLD')
+      throw new InputError(full, undefined, 'not a .swg file (convert the edge list first: smallworld convert EDGES FILE.swg)');
+  } finally {
+    closeSync(fd);
+  }
+  const hash = createHash('sha256').update(header).digest('hex');
+  hashCache.set(full, { size: st.size, mtimeMs: st.mtimeMs, hash });
+  return hash;
+}
+
+/** True when the file starts with the .swg magic. */
+export function looksLikeSwg(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const b = Buffer.alloc(8);
+      readSync(fd, b, 0, 8, 0);
+      return b.toString('latin1') === 'SMALLWLD';
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** What one job carries: the batch description, nothing of the graph itself. */
+export interface BatchJob {
+  runId: string;
+  /** Index of the batch in the run's source order. */
+  batch: number;
+  /** Absolute path of the .swg file, as the workers see it. */
+  graph: string;
+  /** The file's content hash (graphHash: sha256 of the .swg header, which holds every section's CRC-32). */
+  hash: string;
+  directed: boolean;
+  kernel: string;
+  keepHopCounts: boolean;
+  /** Node indices, in source order. */
+  sources: number[];
+}
+
+/** What identifies a run: everything that changes which sources are drawn or what a batch computes. */
+export interface RunKey {
+  hash: string;
+  seed: number;
+  /** 'samples K', 'exact', or 'order' (--precision draws one fixed order of every node). */
+  draw: string;
+  largestComponent: boolean;
+  directed: boolean;
+  kernel: string;
+}
+
+export function runIdOf(key: RunKey): string {
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 20);
+}
+
+/** Job ids: the run id, the batch's source range and whether hop counts are kept. BullMQ ids may not contain ':'. */
+export function jobIdOf(runId: string, start: number, end: number, keepHopCounts: boolean): string {
+  return `${runId}-${start}-${end}-${keepHopCounts ? 'h' : 'n'}`;
+}
+
+/** Several batches' results as one (per-source arrays in order, histograms and counts added). */
+export function concatBatches(parts: BatchResult[]): BatchResult {
+  const histogram: number[] = [];
+  const out: BatchResult = { histogram, reached: [], distanceSum: [], eccentricity: [], hopCounts: [], maxDistance: 0, arcsScanned: 0, arcsRead: 0 };
+  for (const p of parts) {
+    for (let d = 0; d < p.histogram.length; d++) histogram[d] = (histogram[d] ?? 0) + p.histogram[d];
+    out.reached.push(...p.reached);
+    out.distanceSum.push(...p.distanceSum);
+    out.eccentricity.push(...p.eccentricity);
+    out.hopCounts.push(...p.hopCounts);
+    out.maxDistance = Math.max(out.maxDistance, p.maxDistance);
+    out.arcsScanned += p.arcsScanned;
+    out.arcsRead += p.arcsRead;
+  }
+  return out;
+}
+
+/** Checks a worker's answer before it is merged: the right number of sources, integers only. */
+function checkResult(r: unknown, count: number, jobId: string): BatchResult {
+  const b = r as BatchResult;
+  const ints = (a: unknown) => Array.isArray(a) && a.every((x) => Number.isSafeInteger(x) && x >= 0);
+  if (!b || !ints(b.histogram) || !ints(b.reached) || !ints(b.distanceSum) || !ints(b.eccentricity) || !ints(b.hopCounts) || b.reached.length !== count || b.distanceSum.length !== count)
+    throw new Error(`queue job ${jobId}: the worker's result is malformed`);
+  return b;
+}
+
+export interface QueueRunnerOptions {
+  url: string;
+  graph: LoadedGraph;
+  /** Absolute path of the .swg file (what workers open). */
+  path: string;
+  hash: string;
+  key: Omit<RunKey, 'hash' | 'kernel' | 'directed'>;
+  /** A line for the user (stderr in the CLI): "resumed: ...". */
+  note?: (line: string) => void;
+}
+
+/**
+ * The coordinator's side: the same run() as BfsPool (sources in, BatchResults in batch order out),
+ * but the batches are jobs on the queue. `threads` only shapes the batches (as for a two-thread pool).
+ */
+export class QueueRunner {
+  readonly nodes: number;
+  /**
+   * Batches are cut as for a pool of this many threads (chooseBatchSize): 512 sources make 16 jobs of
+   * 32 (one pass of the 32-lane kernel), so two or three workers share them evenly; any cut gives the
+   * same figures.
+   */
+  readonly threads = 4;
+  private readonly connection: Awaited<ReturnType<typeof connect>>;
+  private queue: import('bullmq').Queue | null = null;
+  private events: import('bullmq').QueueEvents | null = null;
+  private eventsConnection: Awaited<ReturnType<typeof connect>> | null = null;
+  /** Batches run so far in this process, and of those, found already done in Redis. */
+  batchesTotal = 0;
+  batchesAlreadyDone = 0;
+
+  private constructor(
+    private readonly o: QueueRunnerOptions,
+    connection: Awaited<ReturnType<typeof connect>>,
+  ) {
+    this.nodes = o.graph.csr.n;
+    this.connection = connection;
+  }
+
+  static async open(o: QueueRunnerOptions): Promise<QueueRunner> {
+    const connection = await connect(o.url);
+    // Reach the server before any BullMQ object exists, so that a wrong URL ends the run in 10 s
+    // with one line instead of reconnecting forever.
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        connection.ping(),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new InputError(redactUrl(o.url), undefined, 'cannot reach the Redis server (10 s)')), 10_000))),
+      ]);
+    } catch (err) {
+      connection.disconnect();
+      throw err instanceof InputError ? err : new InputError(redactUrl(o.url), undefined, redactText((err as Error).message));
+    } finally {
+      clearTimeout(timer);
+    }
+    const runner = new QueueRunner(o, connection);
+    const { Queue, QueueEvents } = await import('bullmq');
+    runner.queue = new Queue(QUEUE_NAME, { connection });
+    runner.queue.on('error', () => {}); // the connection's own listener reports it
+    // BullMQ leaves connections it is given open: both are disconnected in close().
+    runner.eventsConnection = connection.duplicate();
+    runner.eventsConnection.on('error', () => {});
+    runner.events = new QueueEvents(QUEUE_NAME, { connection: runner.eventsConnection });
+    runner.events.on('error', () => {});
+    await Promise.all([runner.queue.waitUntilReady(), runner.events.waitUntilReady()]);
+    return runner;
+  }
+
+  async run(sourceNodes: Uint32Array, opts: RunOptions): Promise<BatchResult[]> {
+    const queue = this.queue!;
+    const kernel = opts.kernel;
+    const keep = opts.keepHopCounts ?? true;
+    const runId = runIdOf({ ...this.o.key, hash: this.o.hash, kernel, directed: this.o.graph.csr.directed });
+    // The source range of each batch is counted from the start of the run's source order, so a
+    // --precision round's batches have ids of their own (offset: sources already taken).
+    const offset = opts.offset ?? 0;
+    const batches: Array<{ id: string; index: number; sources: number[] }> = [];
+    for (let start = 0, index = 0; start < sourceNodes.length; start += opts.batchSize, index++) {
+      const end = Math.min(sourceNodes.length, start + opts.batchSize);
+      batches.push({ id: jobIdOf(runId, offset + start, offset + end, keep), index, sources: Array.from(sourceNodes.subarray(start, end)) });
+    }
+    const results = new Map<number, BatchResult>();
+    let done = 0;
+    const accept = (index: number, value: unknown) => {
+      if (results.has(index)) return; // a batch computed twice counts once
+      const b = batches[index];
+      results.set(index, checkResult(typeof value === 'string' ? JSON.parse(value) : value, b.sources.length, b.id));
+      done += b.sources.length;
+      opts.onProgress?.(done);
+    };
+    const failure = (index: number, reason: string) => {
+      throw new InputError(this.o.path, undefined, `queue job ${batches[index].id} failed: ${redactText(reason)}`);
+    };
+
+    // Resume: batches whose jobs already completed are taken as they are; the rest are added
+    // (adding a job id that exists is a no-op in BullMQ, so waiting and running jobs are kept).
+    let already = 0;
+    const toAdd: Array<{ name: string; data: BatchJob; opts: import('bullmq').JobsOptions }> = [];
+    for (const b of batches) {
+      const job = await queue.getJob(b.id);
+      if (job && (await job.isCompleted())) {
+        accept(b.index, job.returnvalue);
+        already++;
+        continue;
+      }
+      if (job && (await job.isFailed())) await job.remove(); // an earlier run gave up on it: try again
+      toAdd.push({
+        name: 'batch',
+        data: { runId, batch: b.index, graph: this.o.path, hash: this.o.hash, directed: this.o.graph.csr.directed, kernel, keepHopCounts: keep, sources: b.sources },
+        opts: { jobId: b.id, attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: false, removeOnFail: false },
+      });
+    }
+    this.batchesTotal += batches.length;
+    this.batchesAlreadyDone += already;
+    if (already > 0) this.o.note?.(`resumed: ${already} of ${batches.length} batches already done`);
+    if (toAdd.length > 0) await queue.addBulk(toAdd);
+
+    // Wait: QueueEvents wakes the loop as jobs finish; a poll every second catches anything missed.
+    const pending = new Set(batches.map((b) => b.index).filter((i) => !results.has(i)));
+    const byId = new Map(batches.map((b) => [b.id, b.index]));
+    let wake: (() => void) | null = null;
+    let lastPoll = 0;
+    let failedSeen = true;
+    const onEvent = ({ jobId, returnvalue }: { jobId: string; returnvalue?: unknown }) => {
+      const index = byId.get(jobId);
+      if (index === undefined) return;
+      if (returnvalue !== undefined && pending.has(index)) {
+        try {
+          accept(index, returnvalue);
+          pending.delete(index);
+        } catch {
+          // left pending: the poll below reads it from the job itself
+        }
+      }
+      wake?.();
+    };
+    this.events!.on('completed', onEvent);
+    const onFailed = ({ jobId }: { jobId: string }) => {
+      if (byId.has(jobId)) failedSeen = true;
+      onEvent({ jobId });
+    };
+    this.events!.on('failed', onFailed);
+    try {
+      // Completions come with their results through QueueEvents; failures wake the loop, and every
+      // few seconds (or on a failure) the pending jobs are read back, in chunks, in case an event was missed.
+      while (pending.size > 0) {
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        if (failedSeen || performance.now() - lastPoll > 3000) {
+          failedSeen = false;
+          lastPoll = performance.now();
+          const indices = [...pending];
+          for (let i = 0; i < indices.length; i += 256) {
+            const chunk = indices.slice(i, i + 256);
+            const jobs = await Promise.all(chunk.map((index) => queue.getJob(batches[index].id)));
+            const states = await Promise.all(jobs.map((job) => (job ? job.getState() : Promise.resolve('missing'))));
+            chunk.forEach((index, j) => {
+              const job = jobs[j];
+              if (!job || !pending.has(index)) return;
+              if (states[j] === 'completed') {
+                accept(index, job.returnvalue);
+                pending.delete(index);
+              } else if (states[j] === 'failed') failure(index, job.failedReason);
+            });
+          }
+        }
+        if (pending.size === 0) break;
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, 1000);
+          wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+        wake = null;
+      }
+    } finally {
+      this.events!.off('completed', onEvent);
+      this.events!.off('failed', onFailed);
+    }
+    return batches.map((b) => results.get(b.index)!);
+  }
+
+  async close(): Promise<void> {
+    await this.events?.close();
+    await this.queue?.close();
+    this.eventsConnection?.disconnect();
+    this.connection.disconnect();
+  }
+}
+
+/**
+ * How a worker cuts one job among its threads: whole passes of the multi-source kernel (a pass of
+ * `lanes` sources costs about as much as one source), as evenly as that allows. chooseBatchSize
+ * would cut a 32-source job on one thread into 4 batches of 8: four passes for the work of one.
+ */
+export function workerBatchSize(sources: number, threads: number, lanes: number): number {
+  const passes = Math.ceil(sources / Math.max(lanes, 1));
+  return Math.max(1, Math.ceil(passes / threads) * Math.max(lanes, 1));
+}
+
+export interface WorkerOptions {
+  url: string;
+  threads: number;
+  /** Lines for the log (stderr in the CLI): one per job, never the URL's password. */
+  log?: (line: string) => void;
+}
+
+/**
+ * A long-running worker: takes batch jobs, runs them on its own BfsPool over the graph the job names
+ * (kept loaded while jobs for it keep coming), returns the batch's BatchResult. Resolves when closed;
+ * `stop()` finishes the current batch and closes (SIGTERM in the CLI).
+ */
+export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promise<void>; closed: Promise<void> }> {
+  const { Worker, UnrecoverableError } = await import('bullmq');
+  const { readSwg } = await import('../io/swg.js');
+  const log = o.log ?? (() => {});
+  const connection = await connect(o.url);
+  let loaded: { path: string; hash: string; pool: BfsPool; graph: LoadedGraph } | null = null;
+
+  const processor = async (job: import('bullmq').Job<BatchJob>) => {
+    const d = job.data;
+    if (!loaded || loaded.path !== d.graph || loaded.hash !== d.hash) {
+      // Before computing anything: the file must be the coordinator's, byte for byte.
+      let hash: string;
+      try {
+        hash = await graphHash(d.graph);
+      } catch (err) {
+        throw new UnrecoverableError(`${d.graph}: cannot read the graph on this worker: ${(err as Error).message}`);
+      }
+      if (hash !== d.hash)
+        throw new UnrecoverableError(`${d.graph}: content hash mismatch: the job is for graph hash ${d.hash.slice(0, 16)}…, this worker's file has ${hash.slice(0, 16)}… (a different or changed file)`);
+      if (loaded) {
+        await loaded.pool.close();
+        loaded = null;
+      }
+      const t0 = performance.now();
+      const graph = await readSwg(d.graph); // checks every section against the CRCs the hash covers
+      if (graph.csr.directed !== d.directed) throw new UnrecoverableError(`${d.graph}: the job is ${d.directed ? 'directed' : 'undirected'}, the file is not`);
+      loaded = { path: d.graph, hash, graph, pool: new BfsPool(graph.csr, o.threads) };
+      log(`loaded ${d.graph} (${graph.csr.n} nodes, hash ${hash.slice(0, 16)}…) in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    }
+    const sources = Uint32Array.from(d.sources);
+    for (const s of sources) if (s >= loaded.graph.csr.n) throw new UnrecoverableError(`source ${s} is not a node of ${d.graph}`);
+    log(`running ${job.id} (attempt ${job.attemptsMade + 1})`);
+    const t0 = performance.now();
+    const parts = await loaded.pool.run(sources, {
+      kernel: d.kernel,
+      batchSize: workerBatchSize(sources.length, o.threads, kernelLanes[d.kernel] ?? 1),
+      keepHopCounts: d.keepHopCounts,
+    });
+    log(`computed ${job.id} (${sources.length} sources, ${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+    return concatBatches(parts);
+  };
+
+  const worker = new Worker<BatchJob>(QUEUE_NAME, processor, {
+    connection,
+    concurrency: 1,
+    ...lockSettings(),
+    maxStalledCount: 10,
+  });
+  worker.on('error', (err) => log(`error: ${redactText(err.message)}`));
+  worker.on('failed', (job, err) => log(`failed ${job?.id ?? '?'}: ${redactText(err.message)}`));
+  await worker.waitUntilReady();
+  log(`waiting for batches on ${redactUrl(o.url)} (queue ${QUEUE_NAME}, ${o.threads} thread${o.threads === 1 ? '' : 's'})`);
+  let resolveClosed: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await worker.close(); // waits for the current batch to finish
+      if (loaded) await loaded.pool.close();
+      connection.disconnect();
+      resolveClosed();
+    })());
+  return { stop, closed };
+}
