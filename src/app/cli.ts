@@ -53,6 +53,23 @@ function inputFrom(o: Record<string, unknown>): InputOptions {
   };
 }
 
+/** Commander's option values as the library's estimate options (any a command does not have stay undefined). */
+function estimateFrom(o: Record<string, unknown>): EstimateOptions {
+  return {
+    ...inputFrom(o),
+    samples: o.samples as string | undefined,
+    seed: o.seed as string | undefined,
+    exact: o.exact as boolean | undefined,
+    precision: o.precision as string | undefined,
+    method: o.method as EstimateOptions['method'],
+    registers: o.registers as string | undefined,
+    largestComponent: o.largestComponent as boolean | undefined,
+    person: o.person as string | undefined,
+    diameterBudgetSeconds: o.diameterBudget as string | undefined,
+    kernel: o.kernel as string | undefined,
+  };
+}
+
 /** Loads one file for a command, with a progress bar unless quiet. */
 async function loadWithBars(file: string, input: ReturnType<typeof checkInputOptions>, showProgress: boolean) {
   const { loadWithHooks } = await import('./run.js'); // loaded when needed: a quick command starts quickly
@@ -87,20 +104,7 @@ const estimate = program
   .option('-q, --quiet', 'no progress bars')
   .option('--queue <URL>', 'run the BFS batches on the workers of this Redis queue (redis://[:password@]host:port[/db]); FILE must be a .swg the workers can read')
   .action(async (files: string[], o) => {
-    const options: EstimateOptions = {
-      ...inputFrom(o),
-      samples: o.samples,
-      seed: o.seed,
-      exact: o.exact,
-      precision: o.precision,
-      method: o.method,
-      registers: o.registers,
-      largestComponent: o.largestComponent,
-      person: o.person,
-      diameterBudgetSeconds: o.diameterBudget,
-      kernel: o.kernel,
-      queue: o.queue,
-    };
+    const options: EstimateOptions = { ...estimateFrom(o), queue: o.queue };
     const settings = checkEstimateOptions(options); // usage errors stop here, before any file is read
     const format = checkFormat(o.format, o.json);
     const output = o.output === undefined ? undefined : checkOutputTarget(o.output);
@@ -322,17 +326,7 @@ const batch = program
     const progress = createProgress?.(true);
     let bars: ReturnType<typeof progressListener> | null = null;
     const summary = await runBatch(inputs, {
-      ...inputFrom(o),
-      samples: o.samples,
-      seed: o.seed,
-      exact: o.exact,
-      precision: o.precision,
-      method: o.method,
-      registers: o.registers,
-      largestComponent: o.largestComponent,
-      person: o.person,
-      diameterBudgetSeconds: o.diameterBudget,
-      kernel: o.kernel,
+      ...estimateFrom(o),
       out: o.out,
       manifest: o.manifest,
       force: o.force,
@@ -383,13 +377,7 @@ const compareCommand = program
     const shown: { file: string; bars: ReturnType<typeof progressListener> | null } = { file: '', bars: null };
     try {
       const report = await compareInputs(inputs, {
-        ...inputFrom(o),
-        samples: o.samples,
-        seed: o.seed,
-        exact: o.exact,
-        precision: o.precision,
-        largestComponent: o.largestComponent,
-        kernel: o.kernel,
+        ...estimateFrom(o),
         resolution: o.resolution,
         onProgress: (e) => {
           if (shown.bars === null || shown.file !== e.file) {
