@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadGraph, personReport } from '../src/index.js';
 import { mulberry32 } from '../src/stats/random.js';
-import { wilson } from '../src/app/people.js';
+import { wilson } from '../src/stats/intervals.js';
 import { DATASETS, haveShared, runCli, tempFile } from './helpers.js';
 import { oracleDistances, readOracle } from './oracle-graph.js';
 

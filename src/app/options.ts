@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { kernelNames } from '../algorithms/kernels/index.js';
 import { MAX_LOG2M, MIN_LOG2M } from '../algorithms/hyperball/hll.js';
+import { MILGRAM_STRATEGIES, type MilgramStrategy } from '../algorithms/milgram.js';
 import type { Delimiter } from '../io/sniff.js';
 import type { LoadOptions } from '../io/load.js';
 import { checkQueueUrl } from './queue-url.js';
@@ -243,8 +244,7 @@ export function checkPathOptions(o: PathOptions): { input: LoadOptions; alternat
   return { input: checkInputOptions(o), alternatives: o.alternatives === undefined ? null : integer('--alternatives', o.alternatives, 0) };
 }
 
-export const MILGRAM_STRATEGIES = ['common', 'degree', 'random'] as const;
-export type MilgramStrategy = (typeof MILGRAM_STRATEGIES)[number];
+export { MILGRAM_STRATEGIES, type MilgramStrategy } from '../algorithms/milgram.js';
 
 /** `smallworld milgram`'s options. */
 export interface MilgramOptions extends InputOptions {

@@ -8,12 +8,13 @@
  * interval for that proportion.
  */
 import { largestComponent } from '../graph/components.js';
-import type { Csr } from '../graph/csr.js';
 import type { LoadedGraph } from '../io/load.js';
 import { defaultKernel, kernelLanes } from '../algorithms/kernels/index.js';
 import { BfsPool, chooseBatchSize } from '../parallel/bfs-pool.js';
 import { sampleSources } from '../stats/random.js';
 import { throwIfAborted } from '../errors.js';
+import { bfsFrom } from '../algorithms/bfs.js';
+import { wilson } from '../stats/intervals.js';
 import type { LongCallOptions, PersonSettings } from './options.js';
 
 export interface PersonReport {
@@ -51,39 +52,6 @@ export interface PersonReport {
   list: Array<{ hops: number; people: number; ids: string[] }> | null;
   /** One line when something about this person needs saying (outside the largest component, reaches no one). */
   note: string | null;
-}
-
-/** Distances from `s` along the CSR's arcs (-1: unreached), and the BFS order. */
-export function bfsFrom(csr: Csr, s: number): { dist: Int32Array; order: Uint32Array; reached: number } {
-  const { n, offsets, neighbours } = csr;
-  const dist = new Int32Array(n).fill(-1);
-  const order = new Uint32Array(n);
-  dist[s] = 0;
-  order[0] = s;
-  let tail = 1;
-  for (let head = 0; head < tail; head++) {
-    const u = order[head];
-    const du = dist[u] + 1;
-    for (let j = offsets[u]; j < offsets[u + 1]; j++) {
-      const v = neighbours[j];
-      if (dist[v] < 0) {
-        dist[v] = du;
-        order[tail++] = v;
-      }
-    }
-  }
-  return { dist, order: order.subarray(0, tail), reached: tail - 1 };
-}
-
-/** Wilson score interval for x successes out of n (95%). */
-export function wilson(x: number, n: number, z = 1.959963984540054): [number, number] {
-  if (n === 0) return [0, 1];
-  const p = x / n;
-  const denom = 1 + (z * z) / n;
-  const centre = (p + (z * z) / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
-  // At x = 0 or x = n the interval ends exactly at 0 or 1 (not a rounding error away).
-  return [x === 0 ? 0 : Math.max(0, centre - half), x === n ? 1 : Math.min(1, centre + half)];
 }
 
 /** The person's report on a loaded graph; `index` from lookupNode. */

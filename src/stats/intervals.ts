@@ -181,3 +181,14 @@ function interpolatedQuantile(within: number[], p: number): number {
   for (let d = 1; d < within.length; d++) if (within[d] >= level) return d - 1 + (level - within[d - 1]) / (within[d] - within[d - 1]);
   return within.length - 1;
 }
+
+/** Wilson score interval for x successes out of n (95%). */
+export function wilson(x: number, n: number, z = Z95): [number, number] {
+  if (n === 0) return [0, 1];
+  const p = x / n;
+  const denom = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
+  // At x = 0 or x = n the interval ends exactly at 0 or 1 (not a rounding error away).
+  return [x === 0 ? 0 : Math.max(0, centre - half), x === n ? 1 : Math.min(1, centre + half)];
+}
