@@ -314,14 +314,23 @@ export class QueueRunner {
             const chunk = indices.slice(i, i + 256);
             const jobs = await Promise.all(chunk.map((index) => queue.getJob(batches[index].id)));
             const states = await Promise.all(jobs.map((job) => (job ? job.getState() : Promise.resolve('missing'))));
+            const failed: number[] = [];
+            const completed: number[] = [];
             chunk.forEach((index, j) => {
               const job = jobs[j];
               if (!job || !pending.has(index)) return;
-              if (states[j] === 'completed') {
-                accept(index, job.returnvalue);
-                pending.delete(index);
-              } else if (states[j] === 'failed') failure(index, job.failedReason);
+              if (states[j] === 'completed') completed.push(index);
+              else if (states[j] === 'failed') failed.push(index);
             });
+            // A job read before it finished has no result yet: read the finished ones again.
+            for (const index of completed) {
+              const job = await queue.getJob(batches[index].id);
+              if (!job || job.returnvalue === undefined || job.returnvalue === null) continue; // next poll
+              accept(index, job.returnvalue);
+              pending.delete(index);
+            }
+            // The job was read before its state: read it again for the reason its failure recorded.
+            for (const index of failed) failure(index, (await queue.getJob(batches[index].id))?.failedReason ?? 'failed (no reason recorded)');
           }
         }
         if (pending.size === 0) break;
