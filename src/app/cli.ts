@@ -13,7 +13,7 @@ import { kernelNames } from '../algorithms/kernels/index.js';
 import type { progressListener } from './progress.js';
 import { type FileOutcome } from './report.js';
 import { checkFormat, checkOutputTarget, formatOutcomes, FORMATS } from './formats.js';
-import { checkEstimateOptions, checkInputOptions, checkMilgramOptions, checkTimelineOptions, checkNodeId, checkPathOptions, checkPersonOptions, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions } from './options.js';
+import { checkEstimateOptions, checkInputOptions, checkMilgramOptions, checkTimelineOptions, checkNodeId, checkPathOptions, checkPersonOptions, DEFAULT_DIAMETER_BUDGET_SECONDS, DEFAULT_SAMPLES, DEFAULT_SEED, type EstimateOptions, type InputOptions, type ProgressEvent } from './options.js';
 import { runBatch, RESULTS_CSV, RESULTS_JSONL } from './batch.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -70,16 +70,26 @@ function estimateFrom(o: Record<string, unknown>): EstimateOptions {
   };
 }
 
-/** Loads one file for a command, with a progress bar unless quiet. */
-async function loadWithBars(file: string, input: ReturnType<typeof checkInputOptions>, showProgress: boolean) {
-  const { loadWithHooks } = await import('./run.js'); // loaded when needed: a quick command starts quickly
-  const { createProgress, progressListener } = await import('./progress.js');
+/** Runs one file's long work with progress bars labelled by the file (none when quiet, or off a terminal). */
+async function withBars<T>(file: string, showProgress: boolean, work: (onProgress: (e: ProgressEvent) => void) => Promise<T>): Promise<T> {
+  const { createProgress, progressListener } = await import('./progress.js'); // loaded when needed: a quick command starts quickly
   const bars = progressListener(createProgress(showProgress), `${file}: `);
   try {
-    return (await loadWithHooks(file, input, { onProgress: bars.onProgress })).graph;
+    return await work(bars.onProgress);
   } finally {
     bars.stop();
   }
+}
+
+/** Loads one file for a command, with a progress bar unless quiet. */
+async function loadWithBars(file: string, input: ReturnType<typeof checkInputOptions>, showProgress: boolean) {
+  const { loadWithHooks } = await import('./run.js');
+  return withBars(file, showProgress, async (onProgress) => (await loadWithHooks(file, input, { onProgress })).graph);
+}
+
+/** A command's result: its JSON, or its text. */
+function print<T>(json: boolean | undefined, result: T, asText: (r: T) => string): void {
+  process.stdout.write(json ? JSON.stringify(result) + '\n' : asText(result));
 }
 
 const estimate = program
@@ -213,17 +223,9 @@ const person = program
     const id = checkNodeId('<id>', idArg);
     const { lookupNode } = await import('./run.js');
     const { personReportLoaded, formatPerson } = await import('./people.js');
-    const { createProgress, progressListener } = await import('./progress.js');
     const graph = await loadWithBars(edges, settings.input, !o.quiet);
     const index = lookupNode(graph, id, '<id>'); // unknown: a usage error (exit 2), before any BFS
-    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
-    try {
-      const r = await personReportLoaded(graph, index, settings, { onProgress: bars.onProgress });
-      bars.stop();
-      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatPerson(r));
-    } finally {
-      bars.stop();
-    }
+    print(o.json, await withBars(edges, !o.quiet, (onProgress) => personReportLoaded(graph, index, settings, { onProgress })), formatPerson);
   });
 
 const milgramCommand = program
@@ -244,16 +246,8 @@ const milgramCommand = program
   .action(async (edges: string, o) => {
     const settings = checkMilgramOptions({ ...inputFrom(o), pairs: o.pairs, pairsFile: o.pairsFile, strategy: o.strategy, attrition: o.attrition, maxSteps: o.maxSteps, seed: o.seed });
     const { milgramLoaded, formatMilgram } = await import('./milgram.js');
-    const { createProgress, progressListener } = await import('./progress.js');
     const graph = await loadWithBars(edges, settings.input, !o.quiet);
-    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
-    try {
-      const r = await milgramLoaded(graph, settings, { onProgress: bars.onProgress, chains: o.chains ?? false });
-      bars.stop();
-      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatMilgram(r));
-    } finally {
-      bars.stop();
-    }
+    print(o.json, await withBars(edges, !o.quiet, (onProgress) => milgramLoaded(graph, settings, { onProgress, chains: o.chains ?? false })), formatMilgram);
   });
 
 const timelineCommand = program
@@ -287,15 +281,7 @@ const timelineCommand = program
       kernel: o.kernel,
     });
     const { timelinePath, formatTimeline } = await import('./timeline.js');
-    const { createProgress, progressListener } = await import('./progress.js');
-    const bars = progressListener(createProgress(!o.quiet), `${edges}: `);
-    try {
-      const r = await timelinePath(edges, settings, { onProgress: bars.onProgress });
-      bars.stop();
-      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatTimeline(r));
-    } finally {
-      bars.stop();
-    }
+    print(o.json, await withBars(edges, !o.quiet, (onProgress) => timelinePath(edges, settings, { onProgress })), formatTimeline);
   });
 
 const batch = program
