@@ -407,13 +407,19 @@ program
     const threads = checkInputOptions({ threads: o.threads }).threads!;
     const { startWorker } = await import('./queue.js');
     const log = o.quiet ? undefined : (line: string) => process.stderr.write(`smallworld worker ${process.pid}: ${line}\n`);
-    const worker = await startWorker({ url, threads, log });
+    // The handlers come first: a SIGTERM that arrives while the worker connects (or right after its
+    // "waiting" line) must stop it cleanly, not kill it by the default action.
+    let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
+    let stopRequested = false;
     const stop = (signal: string) => {
       log?.(`${signal}: finishing the current batch, then stopping`);
-      void worker.stop();
+      stopRequested = true;
+      if (worker) void worker.stop();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    worker = await startWorker({ url, threads, log });
+    if (stopRequested) void worker.stop();
     await worker.closed;
     log?.('stopped');
   });

@@ -2,10 +2,12 @@
  * Source batches on BullMQ over Redis (README "Operations").
  *
  * The coordinator (`estimate FILE.swg --queue URL`) draws the sources exactly as a
- * local run does and hands each batch to the queue as a job whose id is derived
- * from a run id (a hash of the graph's content hash, the seed, the sources asked
- * for and the options that change the figures) and the batch's place in the
- * source order. Workers (`smallworld worker --queue URL`) run the batches on their
+ * local run does and hands the batches to the queue as one BullMQ flow (a parent
+ * job per run in RUNS_QUEUE, the batches its children), each a job whose id is
+ * derived from a run id (a hash of the graph's content hash, the seed, the sources
+ * asked for and the options that change the figures) and the batch's place in the
+ * source order. Before it loads the graph itself it announces it (announceGraph),
+ * so idle workers load it meanwhile. Workers (`smallworld worker --queue URL`) run the batches on their
  * own Piscina pool (BfsPool) over the .swg file the job names, after checking
  * its content hash (graphHash) against the job's. Only batch descriptions (path, hash, kernel,
  * source ids) and the per-batch BatchResult (small integers) go through Redis.
@@ -24,7 +26,7 @@ import { SWG_HEADER_BYTES } from '../io/swg.js';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
-import { kernelLanes } from '../algorithms/kernels/index.js';
+import { defaultKernel, kernelLanes } from '../algorithms/kernels/index.js';
 import { BfsPool, type RunOptions } from '../parallel/bfs-pool.js';
 import type { LoadedGraph } from '../io/load.js';
 
@@ -94,6 +96,38 @@ export function looksLikeSwg(path: string): boolean {
     }
   } catch {
     return false;
+  }
+}
+
+/** The queue of the flows' parent jobs, one per run: no worker takes them (they only group the batches). */
+export const RUNS_QUEUE = `${QUEUE_NAME}-runs`;
+
+/** The QueueEvents event a coordinator publishes to announce the graph of the run it is starting. */
+const GRAPH_EVENT = 'smallworld-graph';
+
+/**
+ * Tells idle workers which graph is coming (its path and hash), before the coordinator loads the
+ * graph itself, draws its sources and enqueues: they load it meanwhile, so the first batches do not
+ * wait for it. Only a hint: it is silent on failure (the run itself reports Redis trouble), and a
+ * worker that missed it loads the graph when its first job comes.
+ */
+export async function announceGraph(url: string, file: string): Promise<void> {
+  if (!looksLikeSwg(file)) return;
+  const { Redis } = await import('ioredis');
+  const { QueueEventsProducer } = await import('bullmq');
+  const connection = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  connection.on('error', () => {});
+  try {
+    const path = resolve(file);
+    const producer = new QueueEventsProducer(QUEUE_NAME, { connection });
+    producer.on('error', () => {});
+    // The events stream's length is BullMQ's default (10,000), not the producer's 1,000.
+    await producer.publishEvent({ eventName: GRAPH_EVENT, path, hash: await graphHash(path) }, 10_000);
+    await producer.close();
+  } catch {
+    // a hint only
+  } finally {
+    connection.disconnect();
   }
 }
 
@@ -184,6 +218,8 @@ export class QueueRunner {
   readonly threads = 4;
   private readonly connection: Awaited<ReturnType<typeof connect>>;
   private queue: import('bullmq').Queue | null = null;
+  private runs: import('bullmq').Queue | null = null;
+  private flows: import('bullmq').FlowProducer | null = null;
   private events: import('bullmq').QueueEvents | null = null;
   private eventsConnection: Awaited<ReturnType<typeof connect>> | null = null;
   /** Batches run so far in this process, and of those, found already done in Redis. */
@@ -215,15 +251,19 @@ export class QueueRunner {
       clearTimeout(timer);
     }
     const runner = new QueueRunner(o, connection);
-    const { Queue, QueueEvents } = await import('bullmq');
+    const { Queue, QueueEvents, FlowProducer } = await import('bullmq');
     runner.queue = new Queue(QUEUE_NAME, { connection });
     runner.queue.on('error', () => {}); // the connection's own listener reports it
+    runner.runs = new Queue(RUNS_QUEUE, { connection });
+    runner.runs.on('error', () => {});
+    runner.flows = new FlowProducer({ connection });
+    runner.flows.on('error', () => {});
     // BullMQ leaves connections it is given open: both are disconnected in close().
     runner.eventsConnection = connection.duplicate();
     runner.eventsConnection.on('error', () => {});
     runner.events = new QueueEvents(QUEUE_NAME, { connection: runner.eventsConnection });
     runner.events.on('error', () => {});
-    await Promise.all([runner.queue.waitUntilReady(), runner.events.waitUntilReady()]);
+    await Promise.all([runner.queue.waitUntilReady(), runner.runs.waitUntilReady(), runner.flows.waitUntilReady(), runner.events.waitUntilReady()]);
     return runner;
   }
 
@@ -253,28 +293,39 @@ export class QueueRunner {
       throw new InputError(this.o.path, undefined, `queue job ${batches[index].id} failed: ${redactText(reason)}`);
     };
 
-    // Resume: batches whose jobs already completed are taken as they are; the rest are added
-    // (adding a job id that exists is a no-op in BullMQ, so waiting and running jobs are kept).
+    // One BullMQ flow per run (per round with --precision): a parent job in RUNS_QUEUE, which no
+    // worker takes, with the batches as its children. BullMQ adds a flow atomically, so after a
+    // coordinator is killed its batches are all there, done or not. Started again, it takes the
+    // finished ones as they are and adds back only what is missing or gave up earlier; jobs still
+    // waiting or running are left to the workers.
+    const parentId = `run-${jobIdOf(runId, offset, offset + sourceNodes.length, keep)}`;
+    const childOf = (b: (typeof batches)[number]) => ({
+      name: 'batch',
+      queueName: QUEUE_NAME,
+      data: { runId, batch: b.index, graph: this.o.path, hash: this.o.hash, directed: this.o.graph.csr.directed, kernel, keepHopCounts: keep, sources: b.sources } satisfies BatchJob,
+      opts: { jobId: b.id, attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: false, removeOnFail: false },
+    });
     let already = 0;
-    const toAdd: Array<{ name: string; data: BatchJob; opts: import('bullmq').JobsOptions }> = [];
-    for (const b of batches) {
-      const job = await queue.getJob(b.id);
-      if (job && (await job.isCompleted())) {
-        accept(b.index, job.returnvalue);
-        already++;
-        continue;
+    if (!(await this.runs!.getJob(parentId))) {
+      await this.flows!.add({ name: 'run', queueName: RUNS_QUEUE, data: { runId, graph: this.o.path, batches: batches.length }, opts: { jobId: parentId }, children: batches.map(childOf) });
+    } else {
+      const parent = { id: parentId, queue: this.runs!.qualifiedName };
+      for (const b of batches) {
+        const job = await queue.getJob(b.id);
+        if (job && (await job.isCompleted())) {
+          accept(b.index, job.returnvalue);
+          already++;
+          continue;
+        }
+        if (job && !(await job.isFailed())) continue; // waiting, delayed or running: the workers have it
+        if (job) await job.remove(); // an earlier run gave up on it: try again
+        const child = childOf(b);
+        await queue.add(child.name, child.data, { ...child.opts, parent });
       }
-      if (job && (await job.isFailed())) await job.remove(); // an earlier run gave up on it: try again
-      toAdd.push({
-        name: 'batch',
-        data: { runId, batch: b.index, graph: this.o.path, hash: this.o.hash, directed: this.o.graph.csr.directed, kernel, keepHopCounts: keep, sources: b.sources },
-        opts: { jobId: b.id, attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: false, removeOnFail: false },
-      });
     }
     this.batchesTotal += batches.length;
     this.batchesAlreadyDone += already;
     if (already > 0) this.o.note?.(`resumed: ${already} of ${batches.length} batches already done`);
-    if (toAdd.length > 0) await queue.addBulk(toAdd);
 
     // Wait: QueueEvents wakes the loop as jobs finish; a poll every second catches anything missed.
     const pending = new Set(batches.map((b) => b.index).filter((i) => !results.has(i)));
@@ -352,6 +403,8 @@ export class QueueRunner {
 
   async close(): Promise<void> {
     await this.events?.close();
+    await this.flows?.close();
+    await this.runs?.close();
     await this.queue?.close();
     this.eventsConnection?.disconnect();
     this.connection.disconnect();
@@ -381,34 +434,80 @@ export interface WorkerOptions {
  * `stop()` finishes the current batch and closes (SIGTERM in the CLI).
  */
 export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promise<void>; closed: Promise<void> }> {
-  const { Worker, UnrecoverableError } = await import('bullmq');
+  const { Worker, QueueEvents, UnrecoverableError } = await import('bullmq');
   const { readSwg } = await import('../io/swg.js');
   const log = o.log ?? (() => {});
   const connection = await connect(o.url);
-  let loaded: { path: string; hash: string; pool: BfsPool; graph: LoadedGraph } | null = null;
+
+  // The graph in use, or being loaded: one at a time, so a load for another graph waits for the
+  // current one and then releases it. A failed load is forgotten, so the next job tries again.
+  type Loaded = { path: string; hash: string; pool: BfsPool; graph: LoadedGraph };
+  let current: Promise<Loaded> | null = null;
+  let currentKey = '';
+  let busy = false;
+  const graphFor = (path: string, hash: string, warm: boolean): Promise<Loaded> => {
+    const key = `${hash} ${path}`;
+    if (current && currentKey === key) return current;
+    const previous = current;
+    currentKey = key;
+    const loading = (async (): Promise<Loaded> => {
+      const old = previous ? await previous.catch(() => null) : null;
+      if (old) await old.pool.close();
+      // Before computing anything: the file must be the coordinator's, byte for byte.
+      let fileHash: string;
+      try {
+        fileHash = await graphHash(path);
+      } catch (err) {
+        throw new UnrecoverableError(`${path}: cannot read the graph on this worker: ${(err as Error).message}`);
+      }
+      if (fileHash !== hash)
+        throw new UnrecoverableError(`${path}: content hash mismatch: the job is for graph hash ${hash.slice(0, 16)}…, this worker's file has ${fileHash.slice(0, 16)}… (a different or changed file)`);
+      const t0 = performance.now();
+      const graph = await readSwg(path); // checks every section against the CRCs the hash covers
+      const pool = new BfsPool(graph.csr, o.threads);
+      // Announced ahead of its jobs: start every thread and run one source on each now, so the first
+      // batch finds the pool's threads up and their kernel compiled.
+      if (warm && graph.csr.n > 0) {
+        const sources = Uint32Array.from({ length: o.threads }, (_, i) => i % graph.csr.n);
+        await pool.run(sources, { kernel: defaultKernel, batchSize: 1, keepHopCounts: false });
+      }
+      log(`loaded ${path} (${graph.csr.n} nodes, hash ${hash.slice(0, 16)}…) in ${((performance.now() - t0) / 1000).toFixed(2)} s${warm ? ', announced by a coordinator' : ''}`);
+      return { path, hash, graph, pool };
+    })();
+    current = loading;
+    loading.catch(() => {
+      if (current === loading) {
+        current = null;
+        currentKey = '';
+      }
+    });
+    return loading;
+  };
+
+  // A coordinator announces its graph before it loads the graph itself and enqueues (announceGraph):
+  // an idle worker loads it meanwhile, so the first batch does not wait for the load.
+  const eventsConnection = connection.duplicate();
+  eventsConnection.on('error', () => {}); // the main connection reports trouble
+  const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
+  events.on('error', () => {});
+  // A custom event: QueueEvents emits it as any other, but its typings list only BullMQ's own.
+  (events as unknown as NodeJS.EventEmitter).on(GRAPH_EVENT, ({ path, hash }: { path?: unknown; hash?: unknown }) => {
+    if (busy || typeof path !== 'string' || typeof hash !== 'string') return;
+    graphFor(path, hash, true).catch((err: Error) => log(`announced graph not loaded: ${redactText(err.message)}`));
+  });
 
   const processor = async (job: import('bullmq').Job<BatchJob>) => {
-    const d = job.data;
-    if (!loaded || loaded.path !== d.graph || loaded.hash !== d.hash) {
-      // Before computing anything: the file must be the coordinator's, byte for byte.
-      let hash: string;
-      try {
-        hash = await graphHash(d.graph);
-      } catch (err) {
-        throw new UnrecoverableError(`${d.graph}: cannot read the graph on this worker: ${(err as Error).message}`);
-      }
-      if (hash !== d.hash)
-        throw new UnrecoverableError(`${d.graph}: content hash mismatch: the job is for graph hash ${d.hash.slice(0, 16)}…, this worker's file has ${hash.slice(0, 16)}… (a different or changed file)`);
-      if (loaded) {
-        await loaded.pool.close();
-        loaded = null;
-      }
-      const t0 = performance.now();
-      const graph = await readSwg(d.graph); // checks every section against the CRCs the hash covers
-      if (graph.csr.directed !== d.directed) throw new UnrecoverableError(`${d.graph}: the job is ${d.directed ? 'directed' : 'undirected'}, the file is not`);
-      loaded = { path: d.graph, hash, graph, pool: new BfsPool(graph.csr, o.threads) };
-      log(`loaded ${d.graph} (${graph.csr.n} nodes, hash ${hash.slice(0, 16)}…) in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    busy = true;
+    try {
+      return await runJob(job);
+    } finally {
+      busy = false;
     }
+  };
+  const runJob = async (job: import('bullmq').Job<BatchJob>) => {
+    const d = job.data;
+    const loaded = await graphFor(d.graph, d.hash, false);
+    if (loaded.graph.csr.directed !== d.directed) throw new UnrecoverableError(`${d.graph}: the job is ${d.directed ? 'directed' : 'undirected'}, the file is not`);
     const sources = Uint32Array.from(d.sources);
     for (const s of sources) if (s >= loaded.graph.csr.n) throw new UnrecoverableError(`source ${s} is not a node of ${d.graph}`);
     log(`running ${job.id} (attempt ${job.attemptsMade + 1})`);
@@ -430,7 +529,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
   });
   worker.on('error', (err) => log(`error: ${redactText(err.message)}`));
   worker.on('failed', (job, err) => log(`failed ${job?.id ?? '?'}: ${redactText(err.message)}`));
-  await worker.waitUntilReady();
+  await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
   log(`waiting for batches on ${redactUrl(o.url)} (queue ${QUEUE_NAME}, ${o.threads} thread${o.threads === 1 ? '' : 's'})`);
   let resolveClosed: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
@@ -438,7 +537,10 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
   const stop = () =>
     (stopping ??= (async () => {
       await worker.close(); // waits for the current batch to finish
-      if (loaded) await loaded.pool.close();
+      await events.close();
+      const last = current ? await current.catch(() => null) : null;
+      if (last) await last.pool.close();
+      eventsConnection.disconnect();
       connection.disconnect();
       resolveClosed();
     })());

@@ -130,8 +130,14 @@ export function lookupNode(graph: LoadedGraph, token: string, what: string): num
 
 /** Loads `file` and estimates: what the CLI runs per file. */
 export async function estimatePath(file: string, s: EstimateSettings, hooks: LongCallOptions = {}): Promise<EstimateResult> {
-  const { graph, seconds } = await loadWithHooks(file, s.input, hooks);
-  return estimateLoaded(graph, seconds, s, hooks);
+  // --queue: idle workers start loading the graph while this process loads it and draws the sources.
+  const announced = s.queue && s.method !== 'hyperball' ? import('./queue.js').then((q) => q.announceGraph(s.queue!, file)) : null;
+  try {
+    const { graph, seconds } = await loadWithHooks(file, s.input, hooks);
+    return await estimateLoaded(graph, seconds, s, hooks);
+  } finally {
+    await announced?.catch(() => {});
+  }
 }
 
 /** One estimate on a loaded graph. `loadSeconds` goes into the timings. */
@@ -149,27 +155,44 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
   // BFS from a member reaches only members, so every pair counted lies inside it).
   const members = s.largestComponent ? largestComponent(csr) : null;
   const population = members ? (csr.directed ? 'largest weakly connected component' : 'largest connected component') : 'all nodes';
+  // With --queue this process only waits while the workers run the batches: the exact diameter runs
+  // here meanwhile (stopped if the estimate fails). Locally it follows the estimate, which has every thread.
+  const diameterStop = new AbortController();
+  const timedDiameter = (): Promise<{ result: DiameterResult; seconds: number }> => {
+    const t = performance.now();
+    const stop = signal ? AbortSignal.any([signal, diameterStop.signal]) : diameterStop.signal;
+    return diameterInWorker(csr, s.diameterBudgetSeconds, report, stop).then((result) => ({ result, seconds: (performance.now() - t) / 1000 }));
+  };
+  const overlapped = s.queue && s.method !== 'hyperball' && s.diameterBudgetSeconds > 0 ? timedDiameter() : null;
+  overlapped?.catch(() => {}); // awaited below; an estimate that fails first stops it
   let estimate: Estimate;
-  if (s.method === 'hyperball') {
-    estimate = await estimateByHyperBall(csr, s, report, signal);
-  } else {
-    // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
-    const pool: SourceRunner = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
-    try {
-      estimate = await abortable(signal, () =>
-        s.precision !== null && !s.exact
-          ? sampleToPrecision(pool, members, s.seed, s.precision, kernel!, report, signal)
-          : sampleOnce(pool, members, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
-      );
-    } finally {
-      await pool.close();
+  try {
+    if (s.method === 'hyperball') {
+      estimate = await estimateByHyperBall(csr, s, report, signal);
+    } else {
+      // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
+      const pool: SourceRunner = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
+      try {
+        estimate = await abortable(signal, () =>
+          s.precision !== null && !s.exact
+            ? sampleToPrecision(pool, members, s.seed, s.precision, kernel!, report, signal)
+            : sampleOnce(pool, members, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
+        );
+      } finally {
+        await pool.close();
+      }
     }
+  } catch (err) {
+    diameterStop.abort(err);
+    await overlapped?.catch(() => {});
+    throw err;
   }
   const person = personIndex < 0 ? null : personFigures(graph, personIndex);
   const t2 = performance.now();
 
   // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs; in a worker thread.
-  const diameter = s.diameterBudgetSeconds > 0 ? await diameterInWorker(csr, s.diameterBudgetSeconds, report, signal) : null;
+  const timed = overlapped ? await overlapped : s.diameterBudgetSeconds > 0 ? await timedDiameter() : null;
+  const diameter = timed?.result ?? null;
   const t3 = performance.now();
   const bfsSeconds = Math.max((t2 - t1) / 1000, 1e-9);
   const peakRss = process.resourceUsage().maxRSS * 1024;
@@ -203,7 +226,8 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
     timings: {
       loadSeconds,
       estimateSeconds: (t2 - t1) / 1000,
-      diameterSeconds: (t3 - t2) / 1000,
+      // Its own duration (with --queue it ran while the workers did the batches).
+      diameterSeconds: timed?.seconds ?? 0,
       totalSeconds: loadSeconds + (t3 - t1) / 1000,
       peakRssBytes: peakRss,
       peakRssBytesPerEdge: peakRss / Math.max(stats.edges, 1),
