@@ -22,7 +22,7 @@ import { BfsPool } from '../src/parallel/bfs-pool.js';
 import { summarize } from '../src/stats/estimate.js';
 import { sampleSources } from '../src/stats/random.js';
 import { redactText, redactUrl } from '../src/app/queue-url.js';
-import { graphHash, QUEUE_NAME } from '../src/app/queue.js';
+import { graphHash, QUEUE_NAME, RUNS_QUEUE } from '../src/app/queue.js';
 
 function findRedis(): string | null {
   const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
@@ -135,10 +135,13 @@ describe.skipIf(!REDIS && !inCi)('estimate --queue with smallworld workers on a 
   const common = ['--samples', '512', '--seed', '3', '--diameter-budget', '0', '--json', '-q'];
 
   it('R-MAT: the same figures as a local --threads 2, at most 1.5x its wall time (two workers, one thread each)', async () => {
-    // Alternate local and queue runs (the machine is shared) and compare the best of three of each.
-    const local: number[] = [];
-    const queued: number[] = [];
+    // Three pairs, local then queue; the first queue run finds the workers without the graph (they
+    // load it on the coordinator's announcement). The machine is shared (other test files run
+    // beside this one), so the assertion is on the median pair's ratio; every ratio is printed.
+    const ratios: number[] = [];
+    const lines: string[] = [];
     let reference = '';
+    const marks = workers.map((w) => w.err.length);
     for (let i = 0; i < 3; i++) {
       const a = await run(['estimate', graph, ...common, '--threads', '2']);
       expect(a.status, a.err).toBe(0);
@@ -147,16 +150,30 @@ describe.skipIf(!REDIS && !inCi)('estimate --queue with smallworld workers on a 
       expect(b.status, b.err).toBe(0);
       expect(figures(b.out)).toEqual(figures(a.out));
       reference = a.out;
-      local.push(a.seconds);
-      queued.push(b.seconds);
+      ratios.push(b.seconds / a.seconds);
+      lines.push(`local ${a.seconds.toFixed(2)} s, queue ${b.seconds.toFixed(2)} s (${(b.seconds / a.seconds).toFixed(2)}x)`);
+      if (i === 0) {
+        // One flow: a parent job for the run, with the 16 batches of 32 as its children, all processed.
+        const { Queue } = await import('bullmq');
+        const { Redis } = await import('ioredis');
+        const connection = new Redis(url, { maxRetriesPerRequest: null });
+        const runs = new Queue(RUNS_QUEUE, { connection });
+        try {
+          const parents = await runs.getJobs();
+          expect(parents.length).toBe(1);
+          expect(await parents[0].getDependenciesCount()).toMatchObject({ processed: 16, unprocessed: 0 });
+        } finally {
+          await runs.close();
+          connection.disconnect();
+        }
+        // Both workers loaded the graph on the coordinator's announcement, before their first job.
+        workers.forEach((w, k) => expect(w.err.slice(marks[k])).toMatch(/loaded \S+ \(\d+ nodes, hash [0-9a-f]+…\) in [\d.]+ s, announced by a coordinator\n(.|\n)*running /));
+      }
     }
-    const best = (xs: number[]) => Math.min(...xs);
-    console.log(
-      `scale ${SCALE}, 512 sources, seed 3: local --threads 2 ${local.map((s) => s.toFixed(2)).join(', ')} s; ` +
-        `--queue (2 workers x 1 thread) ${queued.map((s) => s.toFixed(2)).join(', ')} s; best ${best(local).toFixed(2)} vs ${best(queued).toFixed(2)} s (${(best(queued) / best(local)).toFixed(2)}x)`,
-    );
+    const median = [...ratios].sort((x, y) => x - y)[1];
+    console.log(`scale ${SCALE}, 512 sources, seed 3, local --threads 2 vs --queue (2 workers x 1 thread): ${lines.join('; ')}; median ${median.toFixed(2)}x`);
     expect(JSON.parse(reference).sources).toBe(512);
-    expect(best(queued)).toBeLessThanOrEqual(1.5 * best(local));
+    expect(median).toBeLessThanOrEqual(1.5);
   });
 
   it('a worker killed with SIGKILL in the middle of a batch: its job is taken over, the figures are identical', async () => {
