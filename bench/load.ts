@@ -17,6 +17,17 @@
  * child. Every input is read once first, so all cases read from the page cache:
  * this measures parsing and building, not the disk.
  *
+ * "csv-parse floor script" is issue #12's yardstick for the text loader:
+ * `node ../shared/peers/csvparse_floor.mjs FILE`, run from the project root as
+ * a child process, exactly as the shared script is meant to be run; its time
+ * is the one it prints (its own clock, started after csv-parse is imported), and
+ * "vs floor" divides it by each case's time. The loader cases' time is the
+ * loadGraph call inside their child (modules imported before the clock starts);
+ * the "process s" column is each child's whole wall time, node start-up
+ * included, for the floor script too. With --floor-only only the TSV fast path
+ * (threads as given, and 1) and the floor script run: the acceptance check of
+ * issue #12 part 1, without making the other inputs.
+ *
  * "readFileSync" is the floor for any loader of the .swg: the kernel copying
  * the file into fresh memory. "readFileSync + touch" adds one read per 4 KiB
  * page: on some VMs the first user access to pages the kernel just filled costs
@@ -42,13 +53,20 @@ interface Case {
   name: string;
   /** The csv-parse baseline every ratio is taken against. */
   baseline?: boolean;
+  /** Run ../shared/peers/csvparse_floor.mjs on spec.file instead of bench/load-case.ts. */
+  floor?: boolean;
   spec: CaseSpec;
 }
 
 interface Run extends CaseResult {
   /** Share of the run's wall time in which some task waited for a CPU (/proc/pressure/cpu), or null. */
   cpuWait: number | null;
+  /** The child process's whole wall time (start-up, imports and exit included). */
+  processSeconds: number;
 }
+
+/** The shared csv-parse floor script, relative to the project root (it is run from there). */
+const FLOOR_SCRIPT = '../shared/peers/csvparse_floor.mjs';
 
 interface Summary {
   name: string;
@@ -60,6 +78,9 @@ interface Summary {
   edgesPerSecond: number | null;
   peakRssBytes: number;
   speedupVsCsvParse: number;
+  /** The floor script's median seconds / this case's (null without the floor case). */
+  speedupVsFloor: number | null;
+  medianProcessSeconds: number;
   nodes: number | null;
   edges: number | null;
   runs: Run[];
@@ -138,12 +159,14 @@ async function warm(file: string): Promise<void> {
 // Runs
 
 
-function runCase(root: string, spec: CaseSpec): Promise<Run> {
+function runCase(root: string, c: Case): Promise<Run> {
+  const spec = c.spec;
   const script = join(root, 'dist/bench/load-case.js');
+  const args = c.floor ? [FLOOR_SCRIPT, spec.file] : [script, JSON.stringify(spec)];
   return new Promise((resolve, reject) => {
     const pressureBefore = cpuPressureMicros();
     const started = performance.now();
-    const child = spawn(process.execPath, [script, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.on('error', reject);
@@ -152,7 +175,11 @@ function runCase(root: string, spec: CaseSpec): Promise<Run> {
       const pressureAfter = cpuPressureMicros();
       const wallMicros = (performance.now() - started) * 1000;
       const cpuWait = pressureBefore === null || pressureAfter === null ? null : (pressureAfter - pressureBefore) / wallMicros;
-      resolve({ ...(JSON.parse(Buffer.concat(out).toString('utf8')) as CaseResult), cpuWait });
+      const printed = JSON.parse(Buffer.concat(out).toString('utf8'));
+      const result: CaseResult = c.floor
+        ? { seconds: (printed as { seconds: number }).seconds, nodes: null, edges: null, peakRssBytes: 0 }
+        : (printed as CaseResult);
+      resolve({ ...result, cpuWait, processSeconds: wallMicros / 1e6 });
     });
   });
 }
@@ -166,6 +193,8 @@ function median(values: number[]): number {
 function summarize(cases: Case[], runs: Map<Case, Run[]>): Summary[] {
   const baseline = cases.find((c) => c.baseline)!;
   const baselineSeconds = median(runs.get(baseline)!.map((r) => r.seconds));
+  const floor = cases.find((c) => c.floor);
+  const floorSeconds = floor ? median(runs.get(floor)!.map((r) => r.seconds)) : null;
   return cases.map((c) => {
     const caseRuns = runs.get(c)!;
     const seconds = median(caseRuns.map((r) => r.seconds));
@@ -181,6 +210,8 @@ function summarize(cases: Case[], runs: Map<Case, Run[]>): Summary[] {
       edgesPerSecond: edges === null ? null : edges / seconds,
       peakRssBytes: Math.max(...caseRuns.map((r) => r.peakRssBytes)),
       speedupVsCsvParse: baselineSeconds / seconds,
+      speedupVsFloor: floorSeconds === null ? null : floorSeconds / seconds,
+      medianProcessSeconds: median(caseRuns.map((r) => r.processSeconds)),
       nodes: caseRuns[0].nodes,
       edges,
       runs: caseRuns,
@@ -189,7 +220,7 @@ function summarize(cases: Case[], runs: Map<Case, Run[]>): Summary[] {
 }
 
 function formatTable(rows: Summary[]): string {
-  const header = ['case', 'input MB', 'seconds', 'MB/s', 'M edges/s', 'peak RSS MiB', 'vs csv-parse', 'cpu wait'];
+  const header = ['case', 'input MB', 'seconds', 'MB/s', 'M edges/s', 'peak RSS MiB', 'vs csv-parse', 'vs floor', 'process s', 'each run s', 'cpu wait'];
   const cells = rows.map((r) => {
     const waits = r.runs.map((run) => run.cpuWait).filter((w): w is number => w !== null);
     return [
@@ -198,8 +229,11 @@ function formatTable(rows: Summary[]): string {
       r.medianSeconds.toFixed(3),
       r.mbPerSecond.toFixed(0),
       r.edgesPerSecond === null ? '-' : (r.edgesPerSecond / 1e6).toFixed(2),
-      (r.peakRssBytes / 2 ** 20).toFixed(0),
+      r.peakRssBytes > 0 ? (r.peakRssBytes / 2 ** 20).toFixed(0) : '-',
       `${r.speedupVsCsvParse.toFixed(1)}x`,
+      r.speedupVsFloor === null ? '-' : `${r.speedupVsFloor.toFixed(1)}x`,
+      r.medianProcessSeconds.toFixed(2),
+      r.runs.map((run) => run.seconds.toFixed(2)).join(' '),
       waits.length ? `${(median(waits) * 100).toFixed(0)}%` : 'n/a',
     ];
   });
@@ -214,8 +248,10 @@ async function main(): Promise<void> {
       scale: { type: 'string', default: '20' },
       repeats: { type: 'string', default: '3' },
       threads: { type: 'string', default: '2' },
+      'floor-only': { type: 'boolean', default: false },
     },
   });
+  const floorOnly = values['floor-only'];
   const scale = positiveInt('scale', values.scale);
   const repeats = positiveInt('repeats', values.repeats);
   const threads = positiveInt('threads', values.threads);
@@ -225,44 +261,69 @@ async function main(): Promise<void> {
   const startedAt = new Date();
 
   const tsv = await ensureRmat(scale);
-  const csv = await ensureUserCsv(tsv);
-  const gz = await ensureGzip(tsv);
-  const swg = await writeSwgOf(tsv, threads);
+  const haveFloor = existsSync(join(root, FLOOR_SCRIPT));
+  if (!haveFloor) process.stderr.write(`${join(root, FLOOR_SCRIPT)} is missing: no "vs floor" column\n`);
+  if (floorOnly && !haveFloor) throw new Error('--floor-only needs the shared floor script');
+  const floorCase: Case[] = haveFloor ? [{ name: 'tsv, csv-parse floor script', floor: true, spec: { kind: 'text', file: tsv } }] : [];
 
-  const cases: Case[] = [
-    { name: `tsv, fast path, ${threads} threads`, spec: { kind: 'text', file: tsv, threads } },
-    { name: 'tsv, fast path, 1 thread', spec: { kind: 'text', file: tsv, threads: 1 } },
-    { name: 'tsv, csv-parse (baseline)', baseline: true, spec: { kind: 'text', file: tsv, threads: 1, parser: 'csv' } },
-    { name: `csv, string ids, ${threads} threads`, spec: { kind: 'text', file: csv, threads } },
-    { name: `tsv.gz, ${threads} threads`, spec: { kind: 'text', file: gz, threads } },
-    { name: '.swg, readSwg', spec: { kind: 'swg', file: swg.file } },
-    { name: '.swg, readFileSync (floor)', spec: { kind: 'readFileSync', file: swg.file } },
-    { name: '.swg, readFileSync + touch', spec: { kind: 'readFileSync+touch', file: swg.file } },
-  ];
+  let cases: Case[];
+  let inputs: Record<string, string>;
+  let swg: { file: string; writeSeconds: number } | null = null;
+  if (floorOnly) {
+    cases = [
+      { name: `tsv, fast path, ${threads} threads`, spec: { kind: 'text', file: tsv, threads } },
+      { name: 'tsv, fast path, 1 thread', spec: { kind: 'text', file: tsv, threads: 1 } },
+      { ...floorCase[0], baseline: true },
+    ];
+    inputs = { tsv };
+  } else {
+    const csv = await ensureUserCsv(tsv);
+    const gz = await ensureGzip(tsv);
+    swg = await writeSwgOf(tsv, threads);
+    cases = [
+      { name: `tsv, fast path, ${threads} threads`, spec: { kind: 'text', file: tsv, threads } },
+      { name: 'tsv, fast path, 1 thread', spec: { kind: 'text', file: tsv, threads: 1 } },
+      { name: 'tsv, csv-parse (baseline)', baseline: true, spec: { kind: 'text', file: tsv, threads: 1, parser: 'csv' } },
+      ...floorCase,
+      { name: `csv, string ids, ${threads} threads`, spec: { kind: 'text', file: csv, threads } },
+      { name: `tsv.gz, ${threads} threads`, spec: { kind: 'text', file: gz, threads } },
+      { name: '.swg, readSwg', spec: { kind: 'swg', file: swg.file } },
+      { name: '.swg, readFileSync (floor)', spec: { kind: 'readFileSync', file: swg.file } },
+      { name: '.swg, readFileSync + touch', spec: { kind: 'readFileSync+touch', file: swg.file } },
+    ];
+    inputs = { tsv, csv, gz, swg: swg.file };
+  }
 
-  for (const file of [tsv, csv, gz, swg.file]) await warm(file);
+  for (const file of Object.values(inputs)) await warm(file);
   const loadAverageBefore = loadavg();
   const runs = new Map<Case, Run[]>(cases.map((c) => [c, []]));
   for (let round = 1; round <= repeats; round++) {
     for (const c of cases) {
       process.stderr.write(`round ${round}/${repeats}: ${c.name} ...\n`);
-      runs.get(c)!.push(await runCase(root, c.spec));
+      runs.get(c)!.push(await runCase(root, c));
     }
   }
   const loadAverageAfter = loadavg();
 
   const rows = summarize(cases, runs);
-  const byName = (name: string) => rows.find((r) => r.name === name)!;
+  const byName = (name: string) => rows.find((r) => r.name === name);
   const swgRow = byName('.swg, readSwg');
   const floor = byName('.swg, readFileSync (floor)');
   const touched = byName('.swg, readFileSync + touch');
   const ratios = {
-    tsvFastPathVsCsvParse: rows[0].speedupVsCsvParse,
-    tsvFastPath1ThreadVsCsvParse: rows[1].speedupVsCsvParse,
-    swgVsReadFileSync: swgRow.medianSeconds / floor.medianSeconds,
-    swgVsReadFileSyncTouched: swgRow.medianSeconds / touched.medianSeconds,
+    tsvFastPathVsCsvParse: floorOnly ? null : rows[0].speedupVsCsvParse,
+    tsvFastPath1ThreadVsCsvParse: floorOnly ? null : rows[1].speedupVsCsvParse,
+    tsvFastPathVsFloorScript: rows[0].speedupVsFloor,
+    tsvFastPath1ThreadVsFloorScript: rows[1].speedupVsFloor,
+    /** Each round's ratio (the same round's floor run / fast path run). */
+    tsvFastPathVsFloorScriptByRound: haveFloor
+      ? runs.get(cases[0])!.map((r, i) => runs.get(cases.find((c) => c.floor)!)![i].seconds / r.seconds)
+      : null,
+    swgVsReadFileSync: swgRow && floor ? swgRow.medianSeconds / floor.medianSeconds : null,
+    swgVsReadFileSyncTouched: swgRow && touched ? swgRow.medianSeconds / touched.medianSeconds : null,
   };
   const counts = new Set(rows.filter((r) => r.edges !== null).map((r) => `${r.nodes} nodes, ${r.edges} edges`));
+  const x = (ratio: number | null, digits = 1) => (ratio === null ? 'n/a' : `${ratio.toFixed(digits)}x`);
 
   process.stdout.write(
     `\nR-MAT scale ${scale} (${tsv}): ${[...counts].join(' | ')}` +
@@ -271,11 +332,15 @@ async function main(): Promise<void> {
       `load average ${loadAverageBefore[0].toFixed(1)} -> ${loadAverageAfter[0].toFixed(1)}\n` +
       `median of ${repeats} runs each; peak RSS is the largest of the runs; cpu wait = share of wall time some task waited for a CPU\n\n` +
       formatTable(rows) +
-      `\n\ntsv fast path vs csv-parse: ${ratios.tsvFastPathVsCsvParse.toFixed(1)}x with ${threads} threads, ` +
-      `${ratios.tsvFastPath1ThreadVsCsvParse.toFixed(1)}x with 1 (target >= 5x)\n` +
-      `.swg readSwg / readFileSync: ${ratios.swgVsReadFileSync.toFixed(2)} (target <= 1.5); ` +
-      `/ (readFileSync + touch): ${ratios.swgVsReadFileSyncTouched.toFixed(2)}\n` +
-      `writeSwg: ${swg.writeSeconds.toFixed(2)} s for ${(statSync(swg.file).size / 1e6).toFixed(1)} MB\n`,
+      `\n\ntsv fast path vs the csv-parse floor script (node ${FLOOR_SCRIPT} FILE): ${x(ratios.tsvFastPathVsFloorScript)} with ${threads} threads ` +
+      `(by round: ${ratios.tsvFastPathVsFloorScriptByRound?.map((r) => x(r)).join(', ') ?? 'n/a'}), ` +
+      `${x(ratios.tsvFastPath1ThreadVsFloorScript)} with 1 (target >= 5x with ${threads})\n` +
+      (floorOnly
+        ? ''
+        : `tsv fast path vs csv-parse: ${x(ratios.tsvFastPathVsCsvParse)} with ${threads} threads, ${x(ratios.tsvFastPath1ThreadVsCsvParse)} with 1\n` +
+          `.swg readSwg / readFileSync: ${ratios.swgVsReadFileSync?.toFixed(2)} (target <= 1.5); ` +
+          `/ (readFileSync + touch): ${ratios.swgVsReadFileSyncTouched?.toFixed(2)}\n` +
+          `writeSwg: ${swg!.writeSeconds.toFixed(2)} s for ${(statSync(swg!.file).size / 1e6).toFixed(1)} MB\n`),
   );
 
   const out = writeResult(root, 'load', {
@@ -284,10 +349,11 @@ async function main(): Promise<void> {
     machine,
     loadAverage: { before: loadAverageBefore, after: loadAverageAfter },
     graph: { kind: 'rmat', scale, seed: 1 },
-    inputs: { tsv, csv, gz, swg: swg.file },
+    inputs,
+    floorScript: haveFloor ? FLOOR_SCRIPT : null,
     repeats,
     threads,
-    writeSwgSeconds: swg.writeSeconds,
+    writeSwgSeconds: swg?.writeSeconds ?? null,
     ratios,
     cases: rows,
   });

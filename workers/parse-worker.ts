@@ -1,25 +1,37 @@
 /**
- * Piscina worker for the loader's fast path: scans one byte range of a block
- * held in a SharedArrayBuffer (no copy in) and moves its pairs back (no copy out).
+ * Piscina worker for the loader: scans one byte range of a block held in a
+ * SharedArrayBuffer (no copy in; its pairs come back in a SharedArrayBuffer,
+ * no copy out), or does a share of a parallel CSR build over the shared pairs:
+ * counts degrees (countDegrees) or builds the lists of a range of nodes
+ * (buildRange).
  */
-import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { buildRange, countDegrees, type BuildRangeTask, type CountTask } from '../src/graph/csr.js';
 import { scanRange, type ScanParams, type ScanResult } from '../src/io/scan.js';
 
 export interface ScanTask {
+  kind?: 'scan';
   block: SharedArrayBuffer;
   start: number;
   end: number;
   params: ScanParams;
 }
 
-export default function scanTask(task: ScanTask): ScanResult {
-  const result = scanRange(new Uint8Array(task.block), task.start, task.end, task.params);
-  return move({
-    get [transferableSymbol]() {
-      return [result.pairs.buffer];
-    },
-    get [valueSymbol]() {
-      return result;
-    },
-  }) as unknown as ScanResult;
+export default function parseTask(task: ScanTask | BuildRangeTask | CountTask): ScanResult | number {
+  if (task.kind === 'count') {
+    const pieces = task.pieces.map(([buffer, byteOffset, pairs]) => [new Uint32Array(buffer, byteOffset, 2 * pairs), pairs] as const);
+    return countDegrees(pieces, new Uint32Array(task.degrees), task.directed);
+  }
+  if (task.kind === 'build') {
+    const pieces = task.pieces.map(([buffer, byteOffset, pairs]) => [new Uint32Array(buffer, byteOffset, 2 * pairs), pairs] as const);
+    return buildRange(
+      pieces,
+      new Uint32Array(task.start),
+      new Uint32Array(task.neighbours),
+      new Uint32Array(task.offsets),
+      task.lo,
+      task.hi,
+      task.directed,
+    );
+  }
+  return scanRange(new Uint8Array(task.block), task.start, task.end, task.params);
 }

@@ -24,7 +24,7 @@ export class EdgeBuffer {
   push(u: number, v: number): void {
     let c = this.current;
     if (!c || c.pairs * 2 === c.data.length) {
-      c = { data: new Uint32Array(CHUNK_PAIRS * 2), pairs: 0 };
+      c = { data: new Uint32Array(new SharedArrayBuffer(CHUNK_PAIRS * 8)), pairs: 0 }; // shared: see buildCsrParallel
       this.chunks.push(c);
       this.current = c;
     }

@@ -31,7 +31,17 @@ export interface FastResult {
   handover: { bytes: Buffer; rest: AsyncIterator<Buffer> } | null;
 }
 
-/** Pulls chunks from a stream into fixed SharedArrayBuffer blocks, ending each at a line end. */
+/** A regular file read straight into the caller's memory at its current position (see FileBytes in load.ts). */
+export interface DirectSource {
+  /** Reads up to `length` bytes into target[offset...]; 0 at the end of the input. */
+  readInto(target: Uint8Array, offset: number, length: number): Promise<number>;
+}
+
+/**
+ * Pulls chunks from a stream into fixed SharedArrayBuffer blocks, ending each at a line end.
+ * With a DirectSource (a regular file), once the head chunks are used, the file is read
+ * straight into the block: no chunk Buffers to allocate (fresh pages are slow to touch) and no copy.
+ */
 class BlockReader {
   private pending: Buffer | null = null;
   ended = false;
@@ -41,6 +51,7 @@ class BlockReader {
   constructor(
     private readonly head: Buffer[],
     private readonly source: AsyncIterator<Buffer>,
+    private readonly direct?: DirectSource,
   ) {}
 
   private async nextChunk(): Promise<Buffer | null> {
@@ -63,6 +74,22 @@ class BlockReader {
     let used = carry.length;
     for (;;) {
       while (used < block.length) {
+        if (this.direct && !this.pending && this.head.length === 0) {
+          let n: number;
+          try {
+            n = await this.direct.readInto(block, used, block.length - used);
+          } catch (err) {
+            this.error = err;
+            this.ended = true;
+            return { block, used, cut: lastLineEnd(block, 0, used) };
+          }
+          if (n === 0) {
+            this.ended = true;
+            return { block, used, cut: used };
+          }
+          used += n;
+          continue;
+        }
         let chunk: Buffer | null;
         try {
           chunk = await this.nextChunk();
@@ -164,10 +191,13 @@ export async function scanStream(
   target: ScanTarget,
   threads: number,
   out: FastResult,
+  direct?: DirectSource,
+  /** When given, the parse pool is left here for the caller (the CSR build uses it) instead of destroyed. */
+  keep?: { pool?: Piscina },
 ): Promise<FastResult> {
   const { format, sink, edges, ids } = target;
-  const reader = new BlockReader(head, source);
-  let pool: Piscina | undefined;
+  const reader = new BlockReader(head, source, direct);
+  let pool: Piscina | undefined = keep?.pool;
   /** Set once the ids are not all plain numbers: scanning goes on in string mode. */
   let strings: IdTable | null = null;
   const scratch = { table: new IdTable(4) };
@@ -210,6 +240,7 @@ export async function scanStream(
       let scanning: Promise<ScanResult[]>;
       if (parallel) {
         pool ??= createPool('parse-worker.js', { threads });
+        if (keep) keep.pool = pool;
         const p = pool;
         const buffer = block.buffer as SharedArrayBuffer;
         scanning = Promise.all(ranges.map(([start, end]) => p.run({ block: buffer, start, end, params: startParams })));
@@ -327,6 +358,6 @@ export async function scanStream(
       blocks[which] = filled.block;
     }
   } finally {
-    if (pool) await destroyPool(pool);
+    if (pool && !keep) await destroyPool(pool);
   }
 }

@@ -7,6 +7,7 @@
  * counted and reported, and a header row is reported as such.
  */
 import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -15,7 +16,9 @@ import { describeFsError, InputError, UsageError } from '../errors.js';
 import { isSwg, readSwg, SWG_MAGIC } from './swg.js';
 import { EdgeBuffer } from '../graph/edges.js';
 import { detectFormat, type EdgeListFormat, type FormatOptions } from './sniff.js';
-import { buildCsr } from '../graph/csr.js';
+import { buildCsr, buildCsrParallel, PARALLEL_BUILD_MIN_ARCS } from '../graph/csr.js';
+import type { Piscina } from 'piscina';
+import { createPool, destroyPool } from '../parallel/pool.js';
 import { scanStream, type FastResult } from './fastload.js';
 import { csvInputError, csvOptions, expectWidth, RecordSink, type BadLines } from './records.js';
 import { expectedColumns, notAnEdgeList } from './shape.js';
@@ -49,6 +52,55 @@ interface ByteSource {
   close: () => void;
   compressed: boolean;
   totalBytes: number;
+  /** An uncompressed regular file: the fast path reads its blocks straight into their memory (`chunks` reads the same file, at the same position). */
+  direct?: FileBytes;
+}
+
+const FILE_CHUNK_BYTES = 1 << 20;
+
+/**
+ * A regular file read at an explicit position, either as chunks (an async
+ * iterator of fresh 1 MiB Buffers, for sniffing, csv-parse and gunzip) or
+ * straight into the caller's memory (readInto: the fast path's blocks, no
+ * chunk allocated and no copy). Both advance the same position; reads happen
+ * only when asked for, so the two can take turns.
+ */
+class FileBytes implements AsyncIterator<Buffer>, AsyncIterable<Buffer> {
+  private position = 0;
+  private closed = false;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly totalBytes: number,
+    private readonly onProgress?: (bytesRead: number, totalBytes: number) => void,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Buffer>> {
+    const chunk = Buffer.allocUnsafe(FILE_CHUNK_BYTES);
+    const n = await this.readInto(chunk, 0, chunk.length);
+    if (n === 0) return { done: true, value: undefined };
+    return { done: false, value: n < chunk.length ? chunk.subarray(0, n) : chunk };
+  }
+
+  /** Reads up to `length` bytes into target[offset...]; 0 at the end of the file. */
+  async readInto(target: Uint8Array, offset: number, length: number): Promise<number> {
+    if (this.signal?.aborted || this.closed) throw new Error('aborted');
+    const { bytesRead } = await this.handle.read(target, offset, length, this.position);
+    this.position += bytesRead;
+    if (bytesRead > 0) this.onProgress?.(this.position, this.totalBytes);
+    return bytesRead;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.handle.close().catch(() => {});
+  }
 }
 
 /** Opens a file (or stdin for "-") as a stream of decompressed bytes. */
@@ -69,13 +121,15 @@ async function openBytes(file: string, opts: LoadOptions): Promise<ByteSource> {
     }
     if (stat.isDirectory()) throw new InputError(file, undefined, 'is a directory, not an edge list');
     totalBytes = stat.size;
+    let handle: FileHandle;
     try {
       // Open now so that permission problems surface here, with the file name.
-      const handle = await fsp.open(file, 'r');
-      raw = handle.createReadStream({ highWaterMark: 1 << 20 });
+      handle = await fsp.open(file, 'r');
     } catch (err) {
       throw new InputError(file, undefined, describeFsError(err));
     }
+    if (stat.isFile()) return openFile(file, new FileBytes(handle, totalBytes, onProgress, signal), totalBytes);
+    raw = handle.createReadStream({ highWaterMark: 1 << 20 }); // a FIFO or a device: read as a stream
   }
 
   if (signal) {
@@ -106,6 +160,29 @@ async function openBytes(file: string, opts: LoadOptions): Promise<ByteSource> {
   if (!compressed) return { chunks: counted(first), compressed, totalBytes, close };
   const gunzip = createGunzip();
   const feeding = pipeline(Readable.from(counted(first)), gunzip);
+  feeding.catch(() => {}); // the error also reaches whoever reads `gunzip`
+  return { chunks: gunzip, compressed, totalBytes, close };
+}
+
+/** A regular file: read by position (gunzipped when its first bytes say so). */
+async function openFile(file: string, bytes: FileBytes, totalBytes: number): Promise<ByteSource> {
+  const close = () => bytes.close();
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await bytes.next();
+  } catch (err) {
+    close();
+    throw new InputError(file, undefined, describeFsError(err));
+  }
+  const compressed = !first.done && first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b;
+  const replay = async function* (): AsyncGenerator<Buffer> {
+    if (first.done) return;
+    yield first.value;
+    for (let r = await bytes.next(); !r.done; r = await bytes.next()) yield r.value;
+  };
+  if (!compressed) return { chunks: replay(), compressed, totalBytes, close, direct: bytes };
+  const gunzip = createGunzip();
+  const feeding = pipeline(Readable.from(replay()), gunzip);
   feeding.catch(() => {}); // the error also reaches whoever reads `gunzip`
   return { chunks: gunzip, compressed, totalBytes, close };
 }
@@ -168,6 +245,17 @@ export async function loadGraph(file: string, opts: LoadOptions = {}): Promise<L
 }
 
 async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Promise<LoadedGraph> {
+  // The parse workers, kept from the scan to the CSR build.
+  const pools: { pool?: Piscina } = {};
+  try {
+    return await loadWith(file, source, opts, pools);
+  } finally {
+    if (pools.pool) await destroyPool(pools.pool);
+  }
+}
+
+async function loadWith(file: string, source: ByteSource, opts: LoadOptions, pools: { pool?: Piscina }): Promise<LoadedGraph> {
+  const threads = opts.threads ?? availableParallelism();
   const iterator = source.chunks[Symbol.asyncIterator]();
   let lastLine = 0; // last line fully read, for errors that come from the stream
   const failOnStream = (err: unknown): never => {
@@ -221,7 +309,7 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
       targetIndex: format.targetIndex,
     };
     try {
-      await scanStream(head, iterator, params, { format, sink, edges, ids }, opts.threads ?? availableParallelism(), fast);
+      await scanStream(head, iterator, params, { format, sink, edges, ids }, threads, fast, source.direct, pools);
     } catch (err) {
       lastLine = fast.lines;
       failOnStream(err);
@@ -241,7 +329,15 @@ async function loadFrom(file: string, source: ByteSource, opts: LoadOptions): Pr
   if (edgeLines === 0) throw new InputError(file, undefined, noEdgesReason(format, badLines));
 
   const nodeIds = ids.finish();
-  const { csr, stats } = buildCsr(edges, nodeIds.size, opts.directed ?? false, file);
+  const directed = opts.directed ?? false;
+  let built;
+  if (threads > 1 && (directed ? 1 : 2) * edges.length >= PARALLEL_BUILD_MIN_ARCS) {
+    const pool = (pools.pool ??= createPool('parse-worker.js', { threads }));
+    built = await buildCsrParallel(edges, nodeIds.size, directed, (task) => pool.run(task) as Promise<number>, threads, file);
+  } else {
+    built = buildCsr(edges, nodeIds.size, directed, file);
+  }
+  const { csr, stats } = built;
   return {
     file,
     csr,

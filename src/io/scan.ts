@@ -37,7 +37,7 @@ export interface ScanParams {
 }
 
 export interface ScanResult {
-  /** Raw numeric ids, two per edge line. */
+  /** Raw numeric ids, two per edge line (over a SharedArrayBuffer). */
   pairs: Uint32Array;
   count: number;
   maxValue: number;
@@ -67,6 +67,28 @@ export function countLines(bytes: Uint8Array, start: number, end: number): numbe
   return lines;
 }
 
+/** Bytes sampled at a range's start to size its pair buffer. */
+const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * About the lines in bytes[start, end), from those of its first SAMPLE_BYTES (all
+ * of it when shorter: then countLines' bound exactly), with 5% and 64 to spare.
+ */
+export function estimateLines(bytes: Uint8Array, start: number, end: number): number {
+  const sampleEnd = Math.min(end, start + SAMPLE_BYTES);
+  const sampled = countLines(bytes, start, sampleEnd);
+  if (sampleEnd === end) return sampled;
+  return Math.ceil((sampled * (end - start)) / (sampleEnd - start) * 1.05) + 64;
+}
+
+/** A bigger pair buffer holding `pairs`: room for the lines in bytes[pos, end) as estimated, and at least double. */
+function grown(pairs: Uint32Array, bytes: Uint8Array, pos: number, end: number): Uint32Array {
+  const more = Math.max(pairs.length, 2 * estimateLines(bytes, pos, end));
+  const bigger = new Uint32Array(new SharedArrayBuffer(4 * (pairs.length + more)));
+  bigger.set(pairs);
+  return bigger;
+}
+
 /**
  * Scans bytes[start, end). The range must begin at a line start and, unless it
  * ends the input, end just after a line terminator.
@@ -75,7 +97,9 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
   const { delimiter, sourceIndex, targetIndex } = params;
   const lastField = Math.max(sourceIndex, targetIndex);
   const whitespace = delimiter === 0;
-  const pairs = new Uint32Array(2 * countLines(bytes, start, end));
+  // Shared, so a parallel CSR build reads the pairs where they are (and a worker returns them without a copy).
+  // Sized from the lines of a sample at the range's start (no pass over the whole range first); grown if short.
+  let pairs: Uint32Array = new Uint32Array(new SharedArrayBuffer(8 * estimateLines(bytes, start, end)));
   let count = 0;
   let maxValue = -1;
   let lines = 0;
@@ -189,6 +213,7 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
         if (pos >= end || c === LF || c === CR || c === delimiter) return stopAt(lineStart); // empty field
       }
     }
+    if (count === pairs.length) pairs = grown(pairs, bytes, pos, end);
     pairs[count++] = u;
     pairs[count++] = v;
     if (u > maxValue) maxValue = u;
