@@ -28,6 +28,8 @@
  *   node dist/bench/ci.js --write-baseline [--runs 5]   measure --runs times, write the medians as the baseline
  *   node dist/bench/ci.js --measured FILE               judge figures from FILE ({"figures": {...}}), measure nothing
  *
+ * When a timing fails, the whole measurement runs once more and each figure's
+ * better value of the two runs is judged: a real regression fails twice.
  * Exit 0 when every figure passes, 1 when one fails (or a kernel disagrees), 2 on an error.
  */
 import { spawn } from 'node:child_process';
@@ -45,7 +47,7 @@ import { ensureRmat, projectRoot } from './graphs.js';
 import { formatKernelTable, timeKernels } from './kernel-timing.js';
 import { cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
 import { measureBadLines } from './bad-lines.js';
-import { formatGuardTable, judge, MAX_DROP, median, type GuardSpec } from './guard.js';
+import { conservative, formatGuardTable, judge, MAX_DROP, median, type GuardRow, type GuardSpec } from './guard.js';
 import type { CaseResult, CaseSpec } from './load-case.js';
 
 /** Every guarded figure: name (the key in bench/baseline.json), direction, and hard floor (a ceiling when lower is better). */
@@ -210,8 +212,10 @@ interface BaselineFile {
   runs: number;
   loadAverage: { before: number[]; after: number[] };
   settings: Omit<Options, 'floorScript'>;
-  /** Median over the runs of each figure. */
+  /** Each figure's 25th percentile over the runs, worst first (guard.ts conservative()). */
   figures: Record<string, number>;
+  /** Each figure's median over the runs, for the record. */
+  medians: Record<string, number>;
   /** Every run's figure, for the record. */
   allRuns: Record<string, number[]>;
 }
@@ -274,10 +278,13 @@ async function main(): Promise<void> {
   const disagreements = [...new Set(measurements.flatMap((m) => m.disagreements))];
 
   if (values['write-baseline']) {
+    const baselineFigures: Record<string, number> = {};
+    for (const g of GUARDS) if (allRuns[g.name].length > 0) baselineFigures[g.name] = conservative(allRuns[g.name], g.better);
     const settings = { scale: opts.scale, samples: opts.samples, loadScale: opts.loadScale, rounds: opts.rounds };
     const data: BaselineFile = {
       note:
-        `Written by 'npm run bench:ci -- --write-baseline' (${runs} runs of bench:ci in one process; each figure is the median over the runs). ` +
+        `Written by 'npm run bench:ci -- --write-baseline' (${runs} runs of bench:ci in one process; each figure is the 25th percentile of the runs, ` +
+        'worst first: the second worst of 5; allRuns has every run). ' +
         `bench:ci fails when a figure is more than ${MAX_DROP * 100}% worse than this or past its floor (bench/ci.ts GUARDS). ` +
         'Re-measure on the CI machine after a change that moves a figure on purpose, and commit the file with it.',
       maxDrop: MAX_DROP,
@@ -286,20 +293,40 @@ async function main(): Promise<void> {
       runs,
       loadAverage: { before: loadBefore, after: loadAfter },
       settings,
-      figures,
+      figures: baselineFigures,
+      medians: figures,
       allRuns,
     };
     writeFileSync(baselineFile, JSON.stringify(data, null, 2) + '\n');
-    out(`\nwrote ${baselineFile} (medians of ${runs} runs; load average ${loadBefore[0].toFixed(2)} -> ${loadAfter[0].toFixed(2)})\n`);
+    out(`\nwrote ${baselineFile} (25th percentile of ${runs} runs, worst first; load average ${loadBefore[0].toFixed(2)} -> ${loadAfter[0].toFixed(2)})\n`);
   }
 
-  const rows = judge(GUARDS, figures, readBaseline(baselineFile));
-  writeResult(root, 'ci', { benchmark: 'ci', machine, loadAverage: { before: loadBefore, after: loadAfter }, opts, runs, figures, allRuns, rows, disagreements, details: measurements.map((m) => m.details) });
-  report(rows, disagreements);
+  const baseline = readBaseline(baselineFile);
+  let rows = judge(GUARDS, figures, baseline);
+  let confirmed: Record<string, number> | null = null;
+  if (!values['write-baseline'] && disagreements.length === 0 && rows.some((r) => r.reason !== null && r.spec.name !== 'graph bytes per edge')) {
+    // A timing that failed is measured once more, and the better of the two runs counts: a real
+    // regression fails both times, a noisy neighbour during one run rarely does.
+    out(`\nbench:ci guarded figures, first run\n${formatGuardTable(rows)}\n\n${failedNames(rows)} failed: measuring once more to confirm\n`);
+    const again = await measure(root, opts);
+    measurements.push(again);
+    confirmed = {};
+    for (const g of GUARDS) {
+      const a = figures[g.name];
+      const b = again.figures[g.name];
+      confirmed[g.name] = b === undefined ? a : a === undefined ? b : g.better === 'higher' ? Math.max(a, b) : Math.min(a, b);
+    }
+    rows = judge(GUARDS, confirmed, baseline);
+    disagreements.push(...again.disagreements);
+  }
+  writeResult(root, 'ci', { benchmark: 'ci', machine, loadAverage: { before: loadBefore, after: loadAfter }, opts, runs, figures, allRuns, confirmed, rows, disagreements, details: measurements.map((m) => m.details) });
+  report(rows, disagreements, confirmed !== null);
 }
 
-function report(rows: ReturnType<typeof judge>, disagreements: string[]): void {
-  out(`\nbench:ci guarded figures (baseline: bench/baseline.json)\n${formatGuardTable(rows)}\n`);
+const failedNames = (rows: GuardRow[]) => rows.filter((r) => r.reason !== null).map((r) => r.spec.name).join(', ');
+
+function report(rows: GuardRow[], disagreements: string[], confirmed = false): void {
+  out(`\nbench:ci guarded figures (baseline: bench/baseline.json)${confirmed ? ', the better of two runs' : ''}\n${formatGuardTable(rows)}\n`);
   const failures = [...disagreements, ...rows.filter((r) => r.reason !== null).map((r) => r.reason!)];
   if (failures.length > 0) {
     for (const f of failures) out(`FAIL ${f}\n`);
