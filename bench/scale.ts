@@ -229,7 +229,7 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
 
   const day = startedAt.toISOString().slice(0, 10);
-  const subtitle = `${samples} sources, ${threads} threads, default exact diameter; ${machine.cpu}, ${machine.cores} cores (shared), node ${machine.node}, ${day}, commit ${machine.commit?.slice(0, 8) ?? '?'}`;
+  const subtitle = `${samples} sources, ${threads} threads, default exact diameter; ${machine.cpu}, ${machine.cores} cores, load average ${loadBefore[0].toFixed(0)} to ${loadAfter[0].toFixed(0)}; node ${machine.node}, ${day}, commit ${machine.commit?.slice(0, 8) ?? '?'}`;
   const result = writeResult(root, 'scale', {
     benchmark: 'scale',
     date: startedAt.toISOString(),
