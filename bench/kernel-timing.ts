@@ -23,14 +23,29 @@ export interface KernelTiming {
   agrees: boolean;
 }
 
+/**
+ * What a kernel's time is measured with: 'wall' (performance.now), or 'cpu', this
+ * process's user + system CPU time (process.cpuUsage): on a shared machine the
+ * time another process holds the core is not counted, so a 0.2 s kernel run
+ * preempted for half its wall time still measures 0.2 s (the CI guard uses it;
+ * the kernels run on this thread only, so the process's CPU time is theirs).
+ */
+export type Clock = 'wall' | 'cpu';
+
+function now(clock: Clock): number {
+  if (clock === 'wall') return performance.now() / 1000;
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
 /** Runs `sources` through a kernel in batches of `batch`, as a worker would. */
-function runAll(csr: Csr, name: string, sources: Uint32Array, batch: number): { seconds: number; results: BatchResult[] } {
+function runAll(csr: Csr, name: string, sources: Uint32Array, batch: number, clock: Clock): { seconds: number; results: BatchResult[] } {
   const run = kernels[name](csr);
   run(sources.subarray(0, Math.min(batch, sources.length))); // warm up (JIT, scratch pages)
-  const t0 = performance.now();
+  const t0 = now(clock);
   const results: BatchResult[] = [];
   for (let i = 0; i < sources.length; i += batch) results.push(run(sources.subarray(i, i + batch)));
-  return { seconds: (performance.now() - t0) / 1000, results };
+  return { seconds: now(clock) - t0, results };
 }
 
 function sameFigures(a: BatchResult[], b: BatchResult[]): boolean {
@@ -38,14 +53,26 @@ function sameFigures(a: BatchResult[], b: BatchResult[]): boolean {
   return strip(a) === strip(b);
 }
 
-export function timeKernels(csr: Csr, sources: Uint32Array, names: string[], batch = 128): KernelTiming[] {
-  const reference = runAll(csr, 'reference', sources, batch);
+/** The fastest of `repeats` runs (noise on a shared machine only ever adds time); the figures of the first. */
+function bestOf(csr: Csr, name: string, sources: Uint32Array, batch: number, clock: Clock, repeats: number): { seconds: number; results: BatchResult[] } {
+  const first = runAll(csr, name, sources, batch, clock);
+  let seconds = first.seconds;
+  for (let r = 1; r < repeats; r++) seconds = Math.min(seconds, runAll(csr, name, sources, batch, clock).seconds);
+  return { seconds, results: first.results };
+}
+
+/**
+ * Times the reference and every kernel of `names` on the same sources; `repeats`
+ * > 1 takes each kernel's fastest run (the CI guard: 3, in CPU time).
+ */
+export function timeKernels(csr: Csr, sources: Uint32Array, names: string[], batch = 128, clock: Clock = 'wall', repeats = 1): KernelTiming[] {
+  const reference = bestOf(csr, 'reference', sources, batch, clock, repeats);
   // The reference scans each reached node's list once: half of that is the component's edges (undirected).
   const referenceArcs = reference.results.reduce((s, r) => s + r.arcsScanned, 0);
   const componentEdges = csr.directed ? referenceArcs : referenceArcs / 2;
   const rows: KernelTiming[] = [];
   for (const name of ['reference', ...names.filter((n) => n !== 'reference')]) {
-    const timed = name === 'reference' ? reference : runAll(csr, name, sources, batch);
+    const timed = name === 'reference' ? reference : bestOf(csr, name, sources, batch, clock, repeats);
     const read = timed.results.reduce((s, r) => s + r.arcsRead, 0);
     rows.push({
       kernel: name,
