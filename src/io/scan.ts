@@ -19,7 +19,10 @@
  * numbers); pairs then hold table indices. Interning is in file order, so this
  * mode runs on the main thread only.
  */
-import type { IdTable } from '../graph/id-table.js';
+/** What string mode interns into (an IdTable, or the sharded ids of src/graph/intern.ts). */
+export interface ByteInterner {
+  internBytes(bytes: Uint8Array, start: number, end: number): number;
+}
 import { MAX_NUMERIC } from '../graph/node-ids.js';
 
 export interface ScanParams {
@@ -71,7 +74,7 @@ export function countLines(bytes: Uint8Array, start: number, end: number): numbe
  * Scans bytes[start, end). The range must begin at a line start and, unless it
  * ends the input, end just after a line terminator.
  */
-export function scanRange(bytes: Uint8Array, start: number, end: number, params: ScanParams, strings?: IdTable): ScanResult {
+export function scanRange(bytes: Uint8Array, start: number, end: number, params: ScanParams, strings?: ByteInterner): ScanResult {
   const { delimiter, sourceIndex, targetIndex } = params;
   const lastField = Math.max(sourceIndex, targetIndex);
   const whitespace = delimiter === 0;
@@ -115,6 +118,11 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
 
     let u = -1;
     let v = -1;
+    // String mode: the endpoint tokens' ranges, interned (source, then target) once the line is taken.
+    let us = 0;
+    let ue = 0;
+    let vs = 0;
+    let ve = 0;
     for (let field = 0; ; field++) {
       // At the first byte of a field (blanks before it skipped).
       if ((field === sourceIndex || field === targetIndex) && strings) {
@@ -132,9 +140,13 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
           c = bytes[++pos];
         }
         if (tokenEnd === tokenStart) return stopAt(lineStart);
-        const value = strings.internBytes(bytes, tokenStart, tokenEnd);
-        if (field === sourceIndex) u = value;
-        else v = value;
+        if (field === sourceIndex) {
+          us = tokenStart;
+          ue = tokenEnd;
+        } else {
+          vs = tokenStart;
+          ve = tokenEnd;
+        }
       } else if (field === sourceIndex || field === targetIndex) {
         const first = c;
         let value = 0;
@@ -188,6 +200,10 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
         while ((c === SPACE || c === TAB) && c !== delimiter && pos < end) c = bytes[++pos];
         if (pos >= end || c === LF || c === CR || c === delimiter) return stopAt(lineStart); // empty field
       }
+    }
+    if (strings) {
+      u = strings.internBytes(bytes, us, ue);
+      v = strings.internBytes(bytes, vs, ve);
     }
     pairs[count++] = u;
     pairs[count++] = v;
