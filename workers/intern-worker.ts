@@ -1,19 +1,11 @@
 /**
- * Piscina worker for the loader's string mode: scans a whole block held in a
- * SharedArrayBuffer and interns the ids of one shard (src/io/intern-scan.ts);
- * the shard's table is shared, its pairs are moved back (no copy out).
+ * Piscina worker for the loader's string mode (src/io/intern-scan.ts): records
+ * the endpoint tokens of one range of a block, or interns one shard's tokens
+ * into its table. Blocks, token lists, tables and the pairs out are all in
+ * SharedArrayBuffers: nothing is copied either way.
  */
-import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { scanShard, type ShardScanResult, type ShardScanTask } from '../src/io/intern-scan.js';
+import { internTask, tokenTask, type InternResult, type InternTask, type TokenResult, type TokenTask } from '../src/io/intern-scan.js';
 
-export default function internTask(task: ShardScanTask): ShardScanResult {
-  const out = scanShard(task);
-  return move({
-    get [transferableSymbol]() {
-      return [out.result.pairs.buffer];
-    },
-    get [valueSymbol]() {
-      return out;
-    },
-  }) as unknown as ShardScanResult;
+export default function internWorker(task: TokenTask | InternTask): TokenResult | InternResult {
+  return task.kind === 'tokens' ? tokenTask(task) : internTask(task);
 }

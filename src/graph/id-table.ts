@@ -124,6 +124,34 @@ export class IdTable {
     return idx;
   }
 
+  /**
+   * internHashed() for n tokens (bytes[starts[k], ends[k]), hash hashes[k]), indices into out[0, n).
+   * First it reads, for every token, the slot its probe starts at, then the candidate's
+   * offsets and first byte: independent loads the CPU overlaps, so the interning pass
+   * after them finds most of its memory in cache instead of waiting on one miss after another.
+   */
+  internBatch(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, hashes: Int32Array, n: number, out: Int32Array): void {
+    const slots = this.slots ?? this.buildSlots();
+    const mask = this.mask;
+    const tokenEnds = this.ends;
+    const arena = this.arena;
+    let touch = 0;
+    for (let k = 0; k < n; k++) touch += slots[2 * (hashes[k] & mask)];
+    for (let k = 0; k < n; k++) {
+      const s = slots[2 * (hashes[k] & mask)];
+      if (s > 1) touch += tokenEnds[s - 2];
+    }
+    for (let k = 0; k < n; k++) {
+      const s = slots[2 * (hashes[k] & mask)];
+      if (s > 1) touch += arena[tokenEnds[s - 2]];
+    }
+    this.touched = touch;
+    for (let k = 0; k < n; k++) out[k] = this.internHashed(bytes, starts[k], ends[k], hashes[k] >>> 0);
+  }
+
+  /** Where internBatch() leaves the sum of what it read (so the reads are not optimised away). */
+  touched = 0;
+
   /** Index of `token`, or -1 when it is not a node. */
   lookup(token: string): number {
     const length = this.encode(token);
