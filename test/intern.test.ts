@@ -92,20 +92,20 @@ describe('string ids loaded by the parse workers', () => {
     return two;
   }
 
-  it('a multi-megabyte file of user ids with hand-overs inside the worker blocks: non-ASCII, quoted, a bad line', async () => {
+  it('user ids over two 16 MiB blocks (the second interned by the workers) with hand-overs inside: non-ASCII, quoted, a bad line', async () => {
     const rand = mulberry32(22);
     const lines: string[] = [];
     const valid: Array<[string, string]> = [];
-    for (let i = 0; i < 150_000; i++) {
-      const a = `user_${Math.floor(rand() * 120_000)}`;
-      const b = `user_${Math.floor(rand() * 120_000)}`;
-      if (i % 20_011 === 500) {
+    for (let i = 0; i < 900_000; i++) {
+      const a = `user_${Math.floor(rand() * 1_200_000)}`;
+      const b = `user_${Math.floor(rand() * 1_200_000)}`;
+      if ((i < 600_000 && i % 20_011 === 500) || i === 880_000) {
         lines.push(`${a},\u0142ukasz_${i}`); // non-ASCII: csv-parse reads it
         valid.push([a, `\u0142ukasz_${i}`]);
-      } else if (i % 30_011 === 700) {
+      } else if ((i < 600_000 && i % 30_011 === 700) || i === 885_000) {
         lines.push(`"${a}",${b}`); // quoted
         valid.push([a, b]);
-      } else if (i === 90_000) {
+      } else if (i === 890_000) {
         lines.push(`phantom_a,phantom_b,extra`); // a bad line: its ids are no nodes
       } else {
         lines.push(`${a},${b}`);
@@ -113,7 +113,7 @@ describe('string ids loaded by the parse workers', () => {
       }
     }
     const text = lines.join('\n') + '\n';
-    expect(text.length).toBeGreaterThan(2 << 20); // big enough for the workers
+    expect(text.length).toBeGreaterThan(20 << 20); // the first block is read on the main thread, the second by the workers
     const file = tempFile('intern-mixed.csv', text);
     const g = await allPaths(file, valid, { skipBadLines: true });
     expect(g.stats.badLines).toBe(1);

@@ -4,8 +4,11 @@
  * into its table. Blocks, token lists, tables and the pairs out are all in
  * SharedArrayBuffers: nothing is copied either way.
  */
-import { internTask, tokenTask, type InternResult, type InternTask, type TokenResult, type TokenTask } from '../src/io/intern-scan.js';
+import { internTask, renumberTask, spreadTask, tokenTask, type InternResult, type InternTask, type RenumberTask, type SpreadTask, type TokenResult, type TokenTask } from '../src/io/intern-scan.js';
 
-export default function internWorker(task: TokenTask | InternTask): TokenResult | InternResult {
-  return task.kind === 'tokens' ? tokenTask(task) : internTask(task);
+export default function internWorker(task: TokenTask | InternTask | RenumberTask | SpreadTask): TokenResult | InternResult | number {
+  if (task.kind === 'tokens') return tokenTask(task);
+  if (task.kind === 'intern') return internTask(task);
+  if (task.kind === 'spread') return spreadTask(task);
+  return renumberTask(task);
 }

@@ -73,6 +73,11 @@ export class IdTable {
     return { slots: this.slots, ends: this.ends, arena: this.arena, arenaUsed: this.arenaUsed, count: this.count, mask: this.mask, shared: this.shared };
   }
 
+  /** Drops the hash slots (they are rebuilt if the table is used again): a shard being merged needs only its bytes. */
+  releaseSlots(): void {
+    this.slots = null;
+  }
+
   /** Token i's bytes are arena()[start(i) .. end(i)); arena() may be longer than used. */
   get arenaBytes(): Uint8Array {
     return this.arena;

@@ -81,51 +81,83 @@ export class ShardedIds {
     this.tables[shard] = IdTable.fromState(state);
   }
 
+  /** Set by number(): the node index of each shard's local ids, and the pairs the edge buffer held then. */
+  private numbered: { maps: Uint32Array[]; pairs: number; rewritten: boolean } | null = null;
+
   /**
-   * Rewrites the raw values in `edges` to node indices in order of first
-   * appearance and returns the ids in that order, as one table.
+   * The node index of each shard's ids (maps[s][l]), by first appearance in `edges`: one
+   * sequential pass that only reads the buffer. rewrite() (here or in workers) then applies them.
    */
-  finish(edges: EdgeBuffer): IdTable {
-    if (this.bits === 0) return this.tables[0];
+  number(edges: EdgeBuffer, shared = false): Uint32Array[] {
     const shards = this.shards;
     const bits = this.bits;
     const low = shards - 1;
-    const maps: Uint32Array[] = this.tables.map((t) => new Uint32Array(t.size));
+    const maps: Uint32Array[] = this.tables.map((t) => (shared ? new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, t.size))) : new Uint32Array(t.size)));
     const next = new Float64Array(shards);
     let g = 0;
+    let pairsSeen = 0;
     for (const [chunk, pairs] of edges.pieces()) {
+      pairsSeen += pairs;
       const n = pairs * 2;
       for (let i = 0; i < n; i++) {
         const r = chunk[i];
         const s = r & low;
         const l = r >>> bits;
-        const map = maps[s];
         if (l === next[s]) {
-          map[l] = g++;
+          maps[s][l] = g++;
           next[s] = l + 1;
         } else if (l > next[s]) {
           throw new Error(`internal error: string id ${l} of shard ${s} met before ${next[s]}`);
         }
-        chunk[i] = map[l];
       }
     }
     const n = this.size;
     if (g !== n) throw new Error(`internal error: ${n - g} interned string ids are in no edge`);
+    this.numbered = { maps, pairs: pairsSeen, rewritten: false };
+    return maps;
+  }
+
+  /** Records that the caller rewrote every value number() saw (in workers, with rewriteRange), and merged the bytes if `merged`. */
+  markRewritten(merged?: IdTable): void {
+    if (this.numbered) {
+      this.numbered.rewritten = true;
+      this.merged = merged ?? null;
+    }
+  }
+
+  /** The ids in node order, when built by the workers (markRewritten). */
+  private merged: IdTable | null = null;
+
+  /**
+   * Rewrites the raw values in `edges` to node indices in order of first
+   * appearance (unless done already) and returns the ids in that order, as one table.
+   */
+  finish(edges: EdgeBuffer): IdTable {
+    if (this.bits === 0) return this.tables[0];
+    const shards = this.shards;
+    for (const t of this.tables) t.releaseSlots(); // only the bytes are merged
+    let pairsNow = 0;
+    for (const [, pairs] of edges.pieces()) pairsNow += pairs;
+    if (this.numbered && this.numbered.pairs !== pairsNow) {
+      if (this.numbered.rewritten) throw new Error('internal error: edges added after the string ids were renumbered');
+      this.numbered = null; // edges came after: number again
+    }
+    if (!this.numbered || !this.numbered.rewritten) {
+      const maps = this.numbered?.maps ?? this.number(edges);
+      for (const [chunk, pairs] of edges.pieces()) rewriteRange(chunk, 0, pairs * 2, maps, this.bits);
+    }
+    const maps = this.numbered!.maps;
+    this.numbered = null;
+    if (this.merged) {
+      this.tables.length = 0;
+      return this.merged;
+    }
+    const n = this.size;
 
     // Lengths in node order (each shard's nodes ascend, so these writes are sequential per shard), then offsets, then the bytes.
     const ends = new Uint32Array(Math.max(16, n));
     let total = 0;
-    for (let s = 0; s < shards; s++) {
-      const tEnds = this.tables[s].tokenEnds;
-      const map = maps[s];
-      let from = 0;
-      for (let l = 0; l < map.length; l++) {
-        const to = tEnds[l];
-        ends[map[l]] = to - from;
-        from = to;
-      }
-      total += from;
-    }
+    for (let s = 0; s < shards; s++) total += spreadLengths(ends, this.tables[s].tokenEnds, maps[s]);
     if (total > 0xffffffff) throw new Error('node ids take more than 4 GiB');
     let at = 0;
     for (let i = 0; i < n; i++) {
@@ -133,20 +165,49 @@ export class ShardedIds {
       ends[i] = at;
     }
     const arena = new Uint8Array(Math.max(1024, total));
-    for (let s = 0; s < shards; s++) {
-      const tEnds = this.tables[s].tokenEnds;
-      const bytes = this.tables[s].arenaBytes;
-      const map = maps[s];
-      let from = 0;
-      for (let l = 0; l < map.length; l++) {
-        const to = tEnds[l];
-        const node = map[l];
-        let out = node === 0 ? 0 : ends[node - 1];
-        for (let k = from; k < to; k++) arena[out++] = bytes[k];
-        from = to;
-      }
-    }
+    for (let s = 0; s < shards; s++) spreadBytes(arena, ends, this.tables[s].arenaBytes, this.tables[s].tokenEnds, maps[s]);
     this.tables.length = 0; // the shards' memory can go
     return IdTable.fromParts(arena, ends, n);
+  }
+}
+
+/** chunk[from, to): raw values (local * shards + shard) to node indices, through number()'s maps. */
+export function rewriteRange(chunk: Uint32Array, from: number, to: number, maps: Uint32Array[], bits: number): void {
+  const low = (1 << bits) - 1;
+  if (maps.length === 2) {
+    const m0 = maps[0];
+    const m1 = maps[1];
+    for (let i = from; i < to; i++) {
+      const r = chunk[i];
+      chunk[i] = (r & 1) === 0 ? m0[r >>> 1] : m1[r >>> 1];
+    }
+    return;
+  }
+  for (let i = from; i < to; i++) {
+    const r = chunk[i];
+    chunk[i] = maps[r & low][r >>> bits];
+  }
+}
+
+/** ends[map[l]] = the length of a shard's token l; returns the shard's byte total. */
+export function spreadLengths(ends: Uint32Array, tokenEnds: Uint32Array, map: Uint32Array): number {
+  let from = 0;
+  for (let l = 0; l < map.length; l++) {
+    const to = tokenEnds[l];
+    ends[map[l]] = to - from;
+    from = to;
+  }
+  return from;
+}
+
+/** Copies a shard's tokens to their nodes' places in `arena` (ends: the nodes' end offsets). */
+export function spreadBytes(arena: Uint8Array, ends: Uint32Array, bytes: Uint8Array, tokenEnds: Uint32Array, map: Uint32Array): void {
+  let from = 0;
+  for (let l = 0; l < map.length; l++) {
+    const to = tokenEnds[l];
+    const node = map[l];
+    let out = node === 0 ? 0 : ends[node - 1];
+    for (let k = from; k < to; k++) arena[out++] = bytes[k];
+    from = to;
   }
 }

@@ -328,6 +328,7 @@ export async function scanStream(
       }
       if (!next) {
         if (reader.error !== undefined) throw reader.error;
+        if (ShardScanner.usable(strings, threads)) await shardScanner.renumber(strings, edges); // all edges are in: string ids to node indices on the workers
         return out;
       }
       filled = await next;

@@ -15,9 +15,10 @@
  */
 import type { Piscina } from 'piscina';
 import { hashBytes, IdTable, type IdTableState } from '../graph/id-table.js';
-import type { ShardedIds } from '../graph/intern.js';
+import type { EdgeBuffer } from '../graph/edges.js';
+import { rewriteRange, spreadBytes, spreadLengths, type ShardedIds } from '../graph/intern.js';
 import { createPool, destroyPool } from '../parallel/pool.js';
-import { countLines, lastLineEnd, scanRange, type ScanParams, type ScanResult } from './scan.js';
+import { lastLineEnd, scanRange, type ScanParams, type ScanResult } from './scan.js';
 
 export interface TokenTask {
   kind: 'tokens';
@@ -25,6 +26,14 @@ export interface TokenTask {
   start: number;
   end: number;
   params: ScanParams;
+  /** Arrays from an earlier block to fill again, when big enough (shared: the worker writes into them). */
+  reuse?: TokenArrays;
+}
+
+interface TokenArrays {
+  starts: Uint32Array;
+  ends: Uint32Array;
+  hashes: Int32Array;
 }
 
 export interface TokenResult {
@@ -51,6 +60,37 @@ export interface InternResult {
   state: IdTableState;
 }
 
+export interface RenumberTask {
+  kind: 'renumber';
+  chunk: Uint32Array;
+  from: number;
+  to: number;
+  maps: Uint32Array[];
+  bits: number;
+}
+
+/** Round 3, once at the end, in a worker: raw values to node indices (the random reads of the maps), a slice of one chunk. */
+export function renumberTask(task: RenumberTask): number {
+  rewriteRange(task.chunk, task.from, task.to, task.maps, task.bits);
+  return task.to - task.from;
+}
+
+/** The ids' bytes in node order, one shard per task: first the lengths (returns the shard's bytes), then, with `arena`, the bytes. */
+export interface SpreadTask {
+  kind: 'spread';
+  ends: Uint32Array;
+  map: Uint32Array;
+  tokenEnds: Uint32Array;
+  bytes: Uint8Array;
+  arena?: Uint8Array;
+}
+
+export function spreadTask(task: SpreadTask): number {
+  if (!task.arena) return spreadLengths(task.ends, task.tokenEnds, task.map);
+  spreadBytes(task.arena, task.ends, task.bytes, task.tokenEnds, task.map);
+  return 0;
+}
+
 function shared<T extends Uint32Array | Int32Array>(ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T {
   return new ctor(new SharedArrayBuffer(Math.max(1, n) * ctor.BYTES_PER_ELEMENT));
 }
@@ -58,10 +98,12 @@ function shared<T extends Uint32Array | Int32Array>(ctor: { new (b: SharedArrayB
 /** Round 1, in a worker: the endpoint tokens of block[start, end), as scanRange takes them. */
 export function tokenTask(task: TokenTask): TokenResult {
   const bytes = new Uint8Array(task.block);
-  const capacity = 2 * countLines(bytes, task.start, task.end);
-  const starts = shared(Uint32Array, capacity);
-  const ends = shared(Uint32Array, capacity);
-  const hashes = shared(Int32Array, capacity);
+  // A data line takes at least 4 bytes ("a b\n"): room for its 2 tokens without counting lines first (untouched pages cost nothing).
+  const capacity = ((task.end - task.start) >>> 1) + 2;
+  const fits = task.reuse !== undefined && task.reuse.starts.length >= capacity;
+  const starts = fits ? task.reuse!.starts : shared(Uint32Array, capacity);
+  const ends = fits ? task.reuse!.ends : shared(Uint32Array, capacity);
+  const hashes = fits ? task.reuse!.hashes : shared(Int32Array, capacity);
   let tokens = 0;
   const recorder = {
     internBytes(b: Uint8Array, start: number, end: number): number {
@@ -131,6 +173,8 @@ function splitRanges(block: Uint8Array, cut: number, parts: number): Array<[numb
 /** Scans whole blocks in string mode on a pool of its own: tokens by range, then ids by shard. */
 export class ShardScanner {
   private pool: Piscina | undefined;
+  /** Per range: the token arrays of the last block, filled again by the next (fewer fresh pages, less garbage). */
+  private spare: TokenArrays[] = [];
 
   constructor(private readonly threads: number) {}
 
@@ -149,8 +193,9 @@ export class ShardScanner {
     const buffer = block.buffer as SharedArrayBuffer;
     const ranges = splitRanges(block, cut, this.threads);
     const found = (await Promise.all(
-      ranges.map(([start, end]) => pool.run({ kind: 'tokens', block: buffer, start, end, params } satisfies TokenTask)),
+      ranges.map(([start, end], i) => pool.run({ kind: 'tokens', block: buffer, start, end, params, reuse: this.spare[i] } satisfies TokenTask)),
     )) as TokenResult[];
+    this.spare = found.map(({ starts, ends, hashes }) => ({ starts, ends, hashes }));
     // The ranges up to the first that stopped early: after that line, the caller reads on.
     let used = 0;
     let tokens = 0;
@@ -175,6 +220,50 @@ export class ShardScanner {
     for (let shard = 0; shard < done.length; shard++) ids.adopt(shard, done[shard].state);
     merged.count = tokens / 2;
     return { ...merged, pairs: out };
+  }
+
+  /**
+   * Numbers the ids by first appearance (ShardedIds.number) and rewrites the edge buffer
+   * to node indices: chunks in SharedArrayBuffers (the workers' pairs) on the workers,
+   * the others here meanwhile. Only when no more edges will come.
+   */
+  async renumber(ids: ShardedIds, edges: EdgeBuffer): Promise<void> {
+    let sharedValues = 0;
+    for (const [chunk, pairs] of edges.pieces()) if (chunk.buffer instanceof SharedArrayBuffer) sharedValues += pairs * 2;
+    if (sharedValues < 1 << 18) return; // not worth the workers: finish() rewrites on this thread
+    this.pool ??= createPool('intern-worker.js', { threads: this.threads });
+    const pool = this.pool;
+    const maps = ids.number(edges, true);
+    const tasks: Array<Promise<unknown>> = [];
+    const local: Array<[Uint32Array, number]> = [];
+    for (const [chunk, pairs] of edges.pieces()) {
+      const n = pairs * 2;
+      if (!(chunk.buffer instanceof SharedArrayBuffer)) {
+        local.push([chunk, n]);
+        continue;
+      }
+      const step = Math.ceil(n / this.threads);
+      for (let from = 0; from < n; from += step)
+        tasks.push(pool.run({ kind: 'renumber', chunk, from, to: Math.min(n, from + step), maps, bits: ids.bits } satisfies RenumberTask));
+    }
+    // The bytes in node order, by shard: lengths into `ends`, offsets here, then the bytes into `arena`.
+    const n = ids.size;
+    const ends = new Uint32Array(new SharedArrayBuffer(4 * Math.max(16, n)));
+    const spread = (shard: number, arena?: Uint8Array) =>
+      pool.run({ kind: 'spread', ends, map: maps[shard], tokenEnds: ids.tables[shard].tokenEnds, bytes: ids.tables[shard].arenaBytes, arena } satisfies SpreadTask) as Promise<number>;
+    const lengths = Promise.all(ids.tables.map((_, shard) => spread(shard)));
+    for (const [chunk, n] of local) rewriteRange(chunk, 0, n, maps, ids.bits);
+    let total = 0;
+    for (const bytes of await lengths) total += bytes;
+    if (total > 0xffffffff) throw new Error('node ids take more than 4 GiB');
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      at += ends[i];
+      ends[i] = at;
+    }
+    const arena = new Uint8Array(new SharedArrayBuffer(Math.max(1024, total)));
+    await Promise.all([...tasks, ...ids.tables.map((_, shard) => spread(shard, arena))]);
+    ids.markRewritten(IdTable.fromParts(arena, ends, n));
   }
 
   async close(): Promise<void> {

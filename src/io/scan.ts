@@ -14,10 +14,11 @@
  * Runs on the main thread for small inputs and in parse workers on byte ranges
  * of a SharedArrayBuffer for large ones.
  *
- * String mode (given an IdTable): endpoint fields are any tokens of printable
- * ASCII, interned from the bytes into the table (ids like `user_17`, 64-bit
- * numbers); pairs then hold table indices. Interning is in file order, so this
- * mode runs on the main thread only.
+ * String mode (given an interner): endpoint fields are any tokens of printable
+ * ASCII, interned from the bytes (ids like `user_17`, 64-bit numbers), source
+ * then target, once the line is taken; pairs then hold what the interner
+ * returns. On the main thread that is the id table itself; on parse workers
+ * src/io/intern-scan.ts records the tokens and interns them by hash shard.
  */
 /** What string mode interns into (an IdTable, or the sharded ids of src/graph/intern.ts). */
 export interface ByteInterner {
