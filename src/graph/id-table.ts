@@ -213,7 +213,8 @@ export class IdTable {
 
   private growArena(needed: number): void {
     if (needed > 0xffffffff) throw new Error('node ids take more than 4 GiB');
-    this.arena = grown(this.arena, Math.min(0xffffffff, Math.max(needed, this.arena.length * 2)), this.shared);
+    // By half again, not double: the arena is the table's biggest array, and it is copied sequentially.
+    this.arena = grown(this.arena, Math.min(0xffffffff, Math.max(needed, Math.ceil(this.arena.length * 1.5))), this.shared);
   }
 
   /** Hash slots for the tokens held (a table made fromParts). */

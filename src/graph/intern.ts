@@ -21,6 +21,8 @@
  *
  * With one shard a raw value is the node index already and finish() does nothing.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { EdgeBuffer } from './edges.js';
 import { hashBytes, IdTable, type IdTableState } from './id-table.js';
 
@@ -148,9 +150,13 @@ export class ShardedIds {
     }
     const maps = this.numbered!.maps;
     this.numbered = null;
+    const n0 = this.size;
     if (this.merged) {
+      const merged = this.merged;
+      this.merged = null;
       this.tables.length = 0;
-      return this.merged;
+      releaseNow(n0);
+      return merged;
     }
     const n = this.size;
 
@@ -167,7 +173,9 @@ export class ShardedIds {
     const arena = new Uint8Array(Math.max(1024, total));
     for (let s = 0; s < shards; s++) spreadBytes(arena, ends, this.tables[s].arenaBytes, this.tables[s].tokenEnds, maps[s]);
     this.tables.length = 0; // the shards' memory can go
-    return IdTable.fromParts(arena, ends, n);
+    const table = IdTable.fromParts(arena, ends, n);
+    releaseNow(n);
+    return table;
   }
 }
 
@@ -210,4 +218,25 @@ export function spreadBytes(arena: Uint8Array, ends: Uint32Array, bytes: Uint8Ar
     for (let k = from; k < to; k++) arena[out++] = bytes[k];
     from = to;
   }
+}
+
+let gc: (() => void) | null | undefined;
+
+/**
+ * A full GC of this thread's heap when `ids` is large: the shards' shared buffers (hundreds
+ * of MB at 20M ids) are freed only when every heap that saw them has collected their
+ * objects, and this heap barely allocates, so without it arrays a table grew out of, and
+ * the shards after a merge, would stay until the load ends and add to its peak.
+ */
+export function releaseNow(ids: number): void {
+  if (ids < 1 << 20) return;
+  if (gc === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      gc = runInNewContext('gc') as () => void;
+    } catch {
+      gc = null;
+    }
+  }
+  gc?.();
 }

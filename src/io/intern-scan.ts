@@ -16,7 +16,7 @@
 import type { Piscina } from 'piscina';
 import { hashBytes, IdTable, type IdTableState } from '../graph/id-table.js';
 import type { EdgeBuffer } from '../graph/edges.js';
-import { rewriteRange, spreadBytes, spreadLengths, type ShardedIds } from '../graph/intern.js';
+import { releaseNow, rewriteRange, spreadBytes, spreadLengths, type ShardedIds } from '../graph/intern.js';
 import { createPool, destroyPool } from '../parallel/pool.js';
 import { lastLineEnd, scanRange, type ScanParams, type ScanResult } from './scan.js';
 
@@ -217,7 +217,14 @@ export class ShardScanner {
         pool.run({ kind: 'intern', block: buffer, ranges: parts, shard, bits: ids.bits, state: ids.state(shard), out } satisfies InternTask),
       ),
     )) as InternResult[];
-    for (let shard = 0; shard < done.length; shard++) ids.adopt(shard, done[shard].state);
+    let grew = false;
+    for (let shard = 0; shard < done.length; shard++) {
+      const before = ids.state(shard);
+      const after = done[shard].state;
+      grew ||= before.slots !== after.slots || before.ends !== after.ends || before.arena !== after.arena;
+      ids.adopt(shard, after);
+    }
+    if (grew) releaseNow(ids.size); // the arrays grown out of can go now
     merged.count = tokens / 2;
     return { ...merged, pairs: out };
   }
@@ -233,6 +240,8 @@ export class ShardScanner {
     if (sharedValues < 1 << 18) return; // not worth the workers: finish() rewrites on this thread
     this.pool ??= createPool('intern-worker.js', { threads: this.threads });
     const pool = this.pool;
+    for (const table of ids.tables) table.releaseSlots(); // from here on only the bytes matter (the workers let go of them too)
+    releaseNow(ids.size);
     const maps = ids.number(edges, true);
     const tasks: Array<Promise<unknown>> = [];
     const local: Array<[Uint32Array, number]> = [];
