@@ -20,11 +20,12 @@
  * returns. On the main thread that is the id table itself; on parse workers
  * src/io/intern-scan.ts records the tokens and interns them by hash shard.
  */
+import { MAX_NUMERIC } from '../graph/node-ids.js';
+
 /** What string mode interns into (an IdTable, or the sharded ids of src/graph/intern.ts). */
 export interface ByteInterner {
   internBytes(bytes: Uint8Array, start: number, end: number): number;
 }
-import { MAX_NUMERIC } from '../graph/node-ids.js';
 
 export interface ScanParams {
   /** Char code of the delimiter, or 0 for runs of spaces/tabs. */
