@@ -13,27 +13,77 @@
  * them, so both paths give a token the same index.
  * Tokens are compared as bytes, so "1234567890123456789" and
  * "1234567890123456788" (equal as doubles) stay two nodes.
+ *
+ * A shared table keeps its arrays in SharedArrayBuffers, so a worker can intern
+ * into it (src/graph/intern.ts hands one shard of the ids to each parse worker)
+ * and hand back its state(); a table made fromParts() (the merged ids) builds
+ * its hash slots only when first asked to look a token up.
  */
+export interface IdTableState {
+  slots: Int32Array | null;
+  ends: Uint32Array;
+  arena: Uint8Array;
+  arenaUsed: number;
+  count: number;
+  mask: number;
+  shared: boolean;
+}
+
 export class IdTable {
-  /** Pairs (index + 1, hash) per slot, index + 1 = 0 when empty: a probe reads one cache line. */
-  private slots: Int32Array;
+  /** Pairs (index + 1, hash) per slot, index + 1 = 0 when empty: a probe reads one cache line. Null until needed (fromParts). */
+  private slots: Int32Array | null;
   /** Token i is arena[ends[i - 1] .. ends[i]) (ends[-1] = 0). */
   private ends: Uint32Array;
   private arena: Uint8Array;
   private arenaUsed = 0;
   private count = 0;
   private mask: number;
+  /** Arrays in SharedArrayBuffers (a worker may intern into them). */
+  private readonly shared: boolean;
   /** Scratch for encoding a string token. */
   private scratch = new Uint8Array(256);
 
-  constructor(expected = 1024) {
+  constructor(expected = 1024, shared = false) {
+    this.shared = shared;
     let cap = 1024;
     while (cap * MAX_LOAD < expected) cap *= 2;
-    this.slots = new Int32Array(2 * cap);
+    this.slots = alloc(Int32Array, 2 * cap, shared);
     this.mask = cap - 1;
     const ids = Math.max(16, expected);
-    this.ends = new Uint32Array(ids);
-    this.arena = new Uint8Array(Math.max(1024, ids * 8));
+    this.ends = alloc(Uint32Array, ids, shared);
+    this.arena = alloc(Uint8Array, Math.max(1024, ids * 8), shared);
+  }
+
+  /** A table over existing state (a worker's view of a shared table). */
+  static fromState(state: IdTableState): IdTable {
+    const table = new IdTable(0, false);
+    Object.assign(table, { slots: state.slots, ends: state.ends, arena: state.arena, arenaUsed: state.arenaUsed, count: state.count, mask: state.mask, shared: state.shared });
+    return table;
+  }
+
+  /** Tokens already numbered: token i is arena[ends[i - 1] .. ends[i]). The hash slots are built on the first lookup or intern. */
+  static fromParts(arena: Uint8Array, ends: Uint32Array, count: number): IdTable {
+    const table = new IdTable(0, false);
+    Object.assign(table, { slots: null, ends, arena, arenaUsed: count === 0 ? 0 : ends[count - 1], count });
+    return table;
+  }
+
+  /** The arrays and counters, for fromState() in another thread (shared tables only, so no copy). */
+  state(): IdTableState {
+    return { slots: this.slots, ends: this.ends, arena: this.arena, arenaUsed: this.arenaUsed, count: this.count, mask: this.mask, shared: this.shared };
+  }
+
+  /** Drops the hash slots (they are rebuilt if the table is used again): a shard being merged needs only its bytes. */
+  releaseSlots(): void {
+    this.slots = null;
+  }
+
+  /** Token i's bytes are arena()[start(i) .. end(i)); arena() may be longer than used. */
+  get arenaBytes(): Uint8Array {
+    return this.arena;
+  }
+  get tokenEnds(): Uint32Array {
+    return this.ends;
   }
 
   get size(): number {
@@ -48,8 +98,12 @@ export class IdTable {
 
   /** Index of the token held in bytes[start, end) (UTF-8), adding it if new. */
   internBytes(bytes: Uint8Array, start: number, end: number): number {
-    const h = hashBytes(bytes, start, end);
-    const slots = this.slots;
+    return this.internHashed(bytes, start, end, hashBytes(bytes, start, end));
+  }
+
+  /** internBytes() for a caller that has the hash already (h = hashBytes(bytes, start, end)). */
+  internHashed(bytes: Uint8Array, start: number, end: number, h: number): number {
+    const slots = this.slots ?? this.buildSlots();
     const mask = this.mask;
     let i = h & mask;
     for (;;) {
@@ -60,7 +114,7 @@ export class IdTable {
     }
     const idx = this.count;
     if (idx >= 0x7fffffff) throw new Error('more than 2^31 distinct node ids');
-    if (idx >= this.ends.length) this.ends = grown(this.ends, this.ends.length * 2);
+    if (idx >= this.ends.length) this.ends = grown(this.ends, this.ends.length * 2, this.shared);
     const length = end - start;
     if (this.arenaUsed + length > this.arena.length) this.growArena(this.arenaUsed + length);
     this.arena.set(bytes.subarray(start, end), this.arenaUsed);
@@ -75,15 +129,44 @@ export class IdTable {
     return idx;
   }
 
+  /**
+   * internHashed() for n tokens (bytes[starts[k], ends[k]), hash hashes[k]), indices into out[0, n).
+   * First it reads, for every token, the slot its probe starts at, then the candidate's
+   * offsets and first byte: independent loads the CPU overlaps, so the interning pass
+   * after them finds most of its memory in cache instead of waiting on one miss after another.
+   */
+  internBatch(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, hashes: Int32Array, n: number, out: Int32Array): void {
+    const slots = this.slots ?? this.buildSlots();
+    const mask = this.mask;
+    const tokenEnds = this.ends;
+    const arena = this.arena;
+    let touch = 0;
+    for (let k = 0; k < n; k++) touch += slots[2 * (hashes[k] & mask)];
+    for (let k = 0; k < n; k++) {
+      const s = slots[2 * (hashes[k] & mask)];
+      if (s > 1) touch += tokenEnds[s - 2];
+    }
+    for (let k = 0; k < n; k++) {
+      const s = slots[2 * (hashes[k] & mask)];
+      if (s > 1) touch += arena[tokenEnds[s - 2]];
+    }
+    this.touched = touch;
+    for (let k = 0; k < n; k++) out[k] = this.internHashed(bytes, starts[k], ends[k], hashes[k] >>> 0);
+  }
+
+  /** Where internBatch() leaves the sum of what it read (so the reads are not optimised away). */
+  touched = 0;
+
   /** Index of `token`, or -1 when it is not a node. */
   lookup(token: string): number {
     const length = this.encode(token);
     const h = hashBytes(this.scratch, 0, length);
+    const slots = this.slots ?? this.buildSlots();
     let i = h & this.mask;
     for (;;) {
-      const s = this.slots[2 * i];
+      const s = slots[2 * i];
       if (s === 0) return -1;
-      if (this.slots[2 * i + 1] === (h | 0) && this.equals(s - 1, this.scratch, 0, length)) return s - 1;
+      if (slots[2 * i + 1] === (h | 0) && this.equals(s - 1, this.scratch, 0, length)) return s - 1;
       i = (i + 1) & this.mask;
     }
   }
@@ -130,13 +213,37 @@ export class IdTable {
 
   private growArena(needed: number): void {
     if (needed > 0xffffffff) throw new Error('node ids take more than 4 GiB');
-    this.arena = grown(this.arena, Math.min(0xffffffff, Math.max(needed, this.arena.length * 2)));
+    // By half again, not double: the arena is the table's biggest array, and it is copied sequentially.
+    this.arena = grown(this.arena, Math.min(0xffffffff, Math.max(needed, Math.ceil(this.arena.length * 1.5))), this.shared);
+  }
+
+  /** Hash slots for the tokens held (a table made fromParts). */
+  private buildSlots(): Int32Array {
+    let cap = 1024;
+    while (cap * MAX_LOAD < this.count + 1) cap *= 2;
+    const slots = alloc(Int32Array, 2 * cap, this.shared);
+    const mask = cap - 1;
+    const ends = this.ends;
+    const arena = this.arena;
+    let from = 0;
+    for (let idx = 0; idx < this.count; idx++) {
+      const to = ends[idx];
+      const h = hashBytes(arena, from, to);
+      let i = h & mask;
+      while (slots[2 * i] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = idx + 1;
+      slots[2 * i + 1] = h;
+      from = to;
+    }
+    this.slots = slots;
+    this.mask = mask;
+    return slots;
   }
 
   private grow(): void {
-    const old = this.slots;
+    const old = this.slots!;
     const cap = (this.mask + 1) * 2;
-    const slots = new Int32Array(2 * cap);
+    const slots = alloc(Int32Array, 2 * cap, this.shared);
     const mask = cap - 1;
     for (let j = 0; j < old.length; j += 2) {
       if (old[j] === 0) continue;
@@ -154,8 +261,15 @@ export class IdTable {
 const MAX_LOAD = 0.7;
 const encoder = new TextEncoder();
 
-function grown<T extends Uint8Array | Uint32Array>(array: T, length: number): T {
-  const bigger = new (array.constructor as new (n: number) => T)(length);
+type Typed = Uint8Array | Uint32Array | Int32Array;
+type TypedCtor<T extends Typed> = { new (n: number): T; new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number };
+
+function alloc<T extends Typed>(ctor: TypedCtor<T>, length: number, shared: boolean): T {
+  return shared ? new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT)) : new ctor(length);
+}
+
+function grown<T extends Uint8Array | Uint32Array>(array: T, length: number, shared: boolean): T {
+  const bigger = alloc(array.constructor as unknown as TypedCtor<T>, length, shared);
   bigger.set(array);
   return bigger;
 }

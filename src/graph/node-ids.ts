@@ -15,7 +15,8 @@
  * fast scanner) goes through here, so they build identical graphs.
  */
 import type { EdgeBuffer } from './edges.js';
-import { IdTable } from './id-table.js';
+import type { IdTable } from './id-table.js';
+import { ShardedIds } from './intern.js';
 
 export const MAX_NUMERIC = 0xfffffffe;
 
@@ -84,7 +85,9 @@ export class StringIds implements NodeIds {
 }
 
 export class IdCollector {
-  private strings: IdTable | null = null;
+  private strings: ShardedIds | null = null;
+  /** Shards of the string table when one is made (see src/graph/intern.ts); more than one lets parse workers intern. */
+  private shards = 1;
   /** Largest numeric value seen (numeric mode). */
   maxValue = -1;
 
@@ -113,8 +116,13 @@ export class IdCollector {
     return this.strings !== null;
   }
 
+  /** Splits the string table (if one is ever made) into up to `shards` shards, for that many parse workers. */
+  shardStrings(shards: number): void {
+    if (!this.strings) this.shards = Math.max(1, shards);
+  }
+
   /** The string table, switching to string mode first if needed (the byte scanner interns into it directly). */
-  stringTable(): IdTable {
+  stringTable(): ShardedIds {
     this.switchToStrings();
     return this.strings!;
   }
@@ -127,7 +135,7 @@ export class IdCollector {
   /** Re-interns the numbers stored so far as strings, in file order. */
   private switchToStrings(): void {
     if (this.strings) return;
-    const table = new IdTable();
+    const table = new ShardedIds(this.shards);
     for (const [chunk, pairs] of this.edges.pieces())
       for (let i = 0; i < pairs * 2; i++) chunk[i] = table.intern(String(chunk[i]));
     this.strings = table;
@@ -135,7 +143,7 @@ export class IdCollector {
 
   /** Fixes node order, rewrites the buffer to node indices, and returns the mapping. */
   finish(): NodeIds {
-    if (this.strings) return new StringIds(this.strings);
+    if (this.strings) return new StringIds(this.strings.finish(this.edges));
     const pieces = this.edges.pieces();
     const limit = this.maxValue + 1;
     // Dense ids (the common case) get a direct rank array; 4 bytes per possible id.

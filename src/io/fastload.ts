@@ -13,9 +13,11 @@
 import type { Piscina } from 'piscina';
 import type { EdgeBuffer } from '../graph/edges.js';
 import { IdTable } from '../graph/id-table.js';
+import type { ShardedIds } from '../graph/intern.js';
 import type { IdCollector } from '../graph/node-ids.js';
 import { createPool, destroyPool } from '../parallel/pool.js';
 import { readWindow, splitPlainLine, type RecordSink } from './records.js';
+import { ShardScanner } from './intern-scan.js';
 import { lastLineEnd, scanRange, type ScanParams, type ScanResult } from './scan.js';
 import type { EdgeListFormat } from './sniff.js';
 
@@ -199,7 +201,9 @@ export async function scanStream(
   const reader = new BlockReader(head, source, direct);
   let pool: Piscina | undefined = keep?.pool;
   /** Set once the ids are not all plain numbers: scanning goes on in string mode. */
-  let strings: IdTable | null = null;
+  let strings: ShardedIds | null = null;
+  ids.shardStrings(threads); // string ids, if any, interned by the workers (src/io/intern-scan.ts)
+  const shardScanner = new ShardScanner(threads);
   const scratch = { table: new IdTable(4) };
   /** Fallbacks to csv-parse since the scanner last took a line. */
   let csvStreak = 0;
@@ -234,8 +238,9 @@ export async function scanStream(
       /** This block ends the input (then `cut` is `used`). */
       const last = reader.ended && reader.error === undefined;
       const startParams = params();
-      const startStrings: IdTable | null = strings;
+      const startStrings: ShardedIds | null = strings;
       const parallel = threads > 1 && cut >= PARALLEL_MIN_BYTES && !startParams.skipFirstDataLine && startParams.columns > 0 && !strings;
+      const sharded = threads > 1 && cut >= PARALLEL_MIN_BYTES && !startParams.skipFirstDataLine && startParams.columns > 0 && ShardScanner.usable(strings, threads);
       const ranges: Array<[number, number]> = parallel ? splitRanges(block, cut, threads * 2) : [[0, cut]];
       let scanning: Promise<ScanResult[]>;
       if (parallel) {
@@ -244,6 +249,8 @@ export async function scanStream(
         const p = pool;
         const buffer = block.buffer as SharedArrayBuffer;
         scanning = Promise.all(ranges.map(([start, end]) => p.run({ block: buffer, start, end, params: startParams })));
+      } else if (sharded) {
+        scanning = shardScanner.scan(block, cut, startParams, strings!).then((r) => [r]);
       } else {
         scanning = Promise.resolve([scanRange(block, 0, cut, startParams, strings ?? undefined)]);
       }
@@ -352,6 +359,7 @@ export async function scanStream(
       }
       if (!next) {
         if (reader.error !== undefined) throw reader.error;
+        if (ShardScanner.usable(strings, threads)) await shardScanner.renumber(strings, edges); // all edges are in: string ids to node indices on the workers
         return out;
       }
       filled = await next;
@@ -359,5 +367,6 @@ export async function scanStream(
     }
   } finally {
     if (pool && !keep) await destroyPool(pool);
+    await shardScanner.close();
   }
 }

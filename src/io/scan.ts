@@ -14,13 +14,18 @@
  * Runs on the main thread for small inputs and in parse workers on byte ranges
  * of a SharedArrayBuffer for large ones.
  *
- * String mode (given an IdTable): endpoint fields are any tokens of printable
- * ASCII, interned from the bytes into the table (ids like `user_17`, 64-bit
- * numbers); pairs then hold table indices. Interning is in file order, so this
- * mode runs on the main thread only.
+ * String mode (given an interner): endpoint fields are any tokens of printable
+ * ASCII, interned from the bytes (ids like `user_17`, 64-bit numbers), source
+ * then target, once the line is taken; pairs then hold what the interner
+ * returns. On the main thread that is the id table itself; on parse workers
+ * src/io/intern-scan.ts records the tokens and interns them by hash shard.
  */
-import type { IdTable } from '../graph/id-table.js';
 import { MAX_NUMERIC } from '../graph/node-ids.js';
+
+/** What string mode interns into (an IdTable, or the sharded ids of src/graph/intern.ts). */
+export interface ByteInterner {
+  internBytes(bytes: Uint8Array, start: number, end: number): number;
+}
 
 export interface ScanParams {
   /** Char code of the delimiter, or 0 for runs of spaces/tabs. */
@@ -93,7 +98,7 @@ function grown(pairs: Uint32Array, bytes: Uint8Array, pos: number, end: number):
  * Scans bytes[start, end). The range must begin at a line start and, unless it
  * ends the input, end just after a line terminator.
  */
-export function scanRange(bytes: Uint8Array, start: number, end: number, params: ScanParams, strings?: IdTable): ScanResult {
+export function scanRange(bytes: Uint8Array, start: number, end: number, params: ScanParams, strings?: ByteInterner): ScanResult {
   const { delimiter, sourceIndex, targetIndex } = params;
   const lastField = Math.max(sourceIndex, targetIndex);
   const whitespace = delimiter === 0;
@@ -139,6 +144,11 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
 
     let u = -1;
     let v = -1;
+    // String mode: the endpoint tokens' ranges, interned (source, then target) once the line is taken.
+    let us = 0;
+    let ue = 0;
+    let vs = 0;
+    let ve = 0;
     for (let field = 0; ; field++) {
       // At the first byte of a field (blanks before it skipped).
       if ((field === sourceIndex || field === targetIndex) && strings) {
@@ -156,9 +166,13 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
           c = bytes[++pos];
         }
         if (tokenEnd === tokenStart) return stopAt(lineStart);
-        const value = strings.internBytes(bytes, tokenStart, tokenEnd);
-        if (field === sourceIndex) u = value;
-        else v = value;
+        if (field === sourceIndex) {
+          us = tokenStart;
+          ue = tokenEnd;
+        } else {
+          vs = tokenStart;
+          ve = tokenEnd;
+        }
       } else if (field === sourceIndex || field === targetIndex) {
         const first = c;
         let value = 0;
@@ -212,6 +226,10 @@ export function scanRange(bytes: Uint8Array, start: number, end: number, params:
         while ((c === SPACE || c === TAB) && c !== delimiter && pos < end) c = bytes[++pos];
         if (pos >= end || c === LF || c === CR || c === delimiter) return stopAt(lineStart); // empty field
       }
+    }
+    if (strings) {
+      u = strings.internBytes(bytes, us, ue);
+      v = strings.internBytes(bytes, vs, ve);
     }
     if (count === pairs.length) pairs = grown(pairs, bytes, pos, end);
     pairs[count++] = u;
