@@ -18,6 +18,8 @@ export interface BfsTask {
    * counts would cost ~8 bytes times n times the eccentricity on the main thread.
    */
   keepHopCounts?: boolean;
+  /** Also report each source's farthest node (BatchResult.farthest): the exact diameter starts from them. */
+  farthest?: boolean;
 }
 
 export interface RunOptions {
@@ -26,6 +28,8 @@ export interface RunOptions {
   batchSize: number;
   /** Keep each source's hop counts (default true; false for runs over every node: see workers/bfs-worker.ts). */
   keepHopCounts?: boolean;
+  /** Each source's farthest node too (BatchResult.farthest; not with keepHopCounts false). */
+  farthest?: boolean;
   /** Called after each finished batch with the number of sources done so far. */
   onProgress?: (sourcesDone: number) => void;
   /** Aborts the batches: Piscina stops the threads running them. */
@@ -60,7 +64,7 @@ export class BfsPool implements SourceRunner {
     for (let start = 0; start < sourceNodes.length; start += opts.batchSize) {
       const batch = sourceNodes.slice(start, start + opts.batchSize);
       batches.push(
-        this.pool.run({ kernel: opts.kernel, sourceNodes: batch, keepHopCounts: opts.keepHopCounts ?? true } satisfies BfsTask, { signal: abort.signal }).then((r: BatchResult) => {
+        this.pool.run({ kernel: opts.kernel, sourceNodes: batch, keepHopCounts: opts.keepHopCounts ?? true, farthest: opts.farthest ?? false } satisfies BfsTask, { signal: abort.signal }).then((r: BatchResult) => {
           done += batch.length;
           opts.onProgress?.(done);
           return r;
