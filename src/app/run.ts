@@ -12,7 +12,7 @@ import { resolve as resolvePath } from 'node:path';
 import { AbortError, throwIfAborted, UsageError } from '../errors.js';
 import { summarize, type Estimate } from '../stats/estimate.js';
 import { estimateFromHyperBall } from '../stats/from-hyperball.js';
-import type { DiameterResult } from '../algorithms/diameter.js';
+import { seedsFromBatches, type DiameterResult, type DiameterSeeds } from '../algorithms/diameter.js';
 import { largestComponent } from '../graph/components.js';
 import { csrBytes, shareCsr, type Csr } from '../graph/csr.js';
 import { DEFAULT_LOG2M, MIN_LOG2M, runHyperBall } from '../algorithms/hyperball/index.js';
@@ -150,17 +150,21 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
   const members = s.largestComponent ? largestComponent(csr) : null;
   const population = members ? (csr.directed ? 'largest weakly connected component' : 'largest connected component') : 'all nodes';
   let estimate: Estimate;
+  // What the sampled BFS learnt about eccentricities: where the exact diameter starts.
+  let seeds: DiameterSeeds | null = null;
   if (s.method === 'hyperball') {
     estimate = await estimateByHyperBall(csr, s, report, signal);
   } else {
     // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
     const pool: SourceRunner = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
     try {
-      estimate = await abortable(signal, () =>
+      const sampled = await abortable(signal, () =>
         s.precision !== null && !s.exact
           ? sampleToPrecision(pool, members, s.seed, s.precision, kernel!, report, signal)
           : sampleOnce(pool, members, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
       );
+      estimate = sampled.estimate;
+      seeds = sampled.seeds;
     } finally {
       await pool.close();
     }
@@ -169,7 +173,7 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
   const t2 = performance.now();
 
   // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs; in a worker thread.
-  const diameter = s.diameterBudgetSeconds > 0 ? await diameterInWorker(csr, s.diameterBudgetSeconds, report, signal) : null;
+  const diameter = s.diameterBudgetSeconds > 0 ? await diameterInWorker(csr, s.diameterBudgetSeconds, seeds, report, signal) : null;
   const t3 = performance.now();
   const bfsSeconds = Math.max((t2 - t1) / 1000, 1e-9);
   const peakRss = process.resourceUsage().maxRSS * 1024;
@@ -230,7 +234,7 @@ async function sampleOnce(
   kernel: string,
   report: Report,
   signal: AbortSignal | undefined,
-): Promise<Estimate> {
+): Promise<Sampled> {
   const n = members ? members.length : pool.nodes;
   const sourceNodes = drawSources(members, pool.nodes, samples, seed);
   report('bfs', 0, sourceNodes.length, 'sources');
@@ -240,10 +244,18 @@ async function sampleOnce(
     // Every node a source (--exact): the intervals have zero width without per-source hop counts,
     // which would cost 8 bytes per source per hop level here (a 2.4M-node graph: ~200 MB).
     keepHopCounts: sourceNodes.length < n,
+    farthest: true,
     onProgress: (done) => report('bfs', done, sourceNodes.length, 'sources'),
     signal,
   });
-  return summarize(batches, n);
+  const seeds = seedsFromBatches(batches);
+  return { estimate: summarize(batches, n), seeds };
+}
+
+/** An estimate, and what its BFS runs tell the exact diameter. */
+interface Sampled {
+  estimate: Estimate;
+  seeds: DiameterSeeds | null;
 }
 
 /**
@@ -259,7 +271,7 @@ async function sampleToPrecision(
   kernel: string,
   report: Report,
   signal: AbortSignal | undefined,
-): Promise<Estimate> {
+): Promise<Sampled> {
   const n = members ? members.length : pool.nodes;
   const order = drawSources(members, pool.nodes, n, seed);
   const batches: BatchResult[] = [];
@@ -274,16 +286,18 @@ async function sampleToPrecision(
         kernel,
         batchSize: chooseBatchSize(sourceNodes.length, pool.threads, kernelLanes[kernel] ?? 1),
         keepHopCounts: !complete, // as in sampleOnce: not needed once every node is a source
+        farthest: true,
         offset: taken,
         onProgress: (done) => report('bfs', taken + done, n, 'sources'),
         signal,
       })),
     );
     taken += sourceNodes.length;
+    const seeds = seedsFromBatches(batches);
     if (complete) for (const b of batches) b.eccentricity = b.hopCounts = [];
     const estimate = summarize(batches, n);
     const ci = estimate.meanDistanceCi95;
-    if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return estimate;
+    if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return { estimate, seeds };
     round *= 2;
   }
 }
@@ -321,11 +335,12 @@ async function estimateByHyperBall(csr: Csr, s: EstimateSettings, report: Report
 }
 
 /** iFUB in a worker thread over the shared CSR: the main thread stays free, and an abort stops it at once. */
-async function diameterInWorker(csr: Csr, budgetSeconds: number, report: Report, signal: AbortSignal | undefined): Promise<DiameterResult> {
+async function diameterInWorker(csr: Csr, budgetSeconds: number, seeds: DiameterSeeds | null, report: Report, signal: AbortSignal | undefined): Promise<DiameterResult> {
   report('diameter', 0, null, 'bfs runs');
   const pool = createPool('diameter-worker.js', { threads: 1, workerData: { graph: shareCsr(csr) } });
   try {
-    return await abortable(signal, () => pool.run({ timeBudgetSeconds: budgetSeconds }, { signal }) as Promise<DiameterResult>);
+    const task = { timeBudgetSeconds: budgetSeconds, seeds: seeds ? { lower: seeds.lower, periphery: Array.from(seeds.periphery) } : undefined };
+    return await abortable(signal, () => pool.run(task, { signal }) as Promise<DiameterResult>);
   } finally {
     await destroyPool(pool);
   }
