@@ -129,6 +129,8 @@ class Bfs {
   readonly queue: Uint32Array;
   reached = 0;
   runs = 0;
+  /** The source of the last run (dist and queue are its). */
+  lastSource = -1;
   private readonly started = performance.now();
   /** Reached nodes, and the current level as a bitmap (bottom-up steps). */
   private readonly visited: Uint32Array;
@@ -167,6 +169,7 @@ class Bfs {
       }
     }
     visited[words - 1] |= this.tailMask;
+    this.lastSource = source;
     dist[source] = 0;
     visited[source >>> 5] |= 1 << (source & 31);
     queue[0] = source;
@@ -524,23 +527,26 @@ class FringeSearch {
       // The best periphery seed if it lies in this component, else the hub's farthest node.
       const seed = this.periphery.length > 0 ? this.periphery[0] : -1;
       const far = seed >= 0 && dist[seed] >= 0 && !this.sourced[seed] ? seed : bfs.farthest();
-      lower = Math.max(lower, this.source(far));
-      candidate = bfs.midpoint(bfs.farthest());
+      // A higher lower bound shrinks every candidate's fringe: stop once one leaves little (or none).
+      const enough = () => centres.some((c) => work(c.starts) <= ENOUGH_WORK);
       for (;;) {
-        if (bfs.outOfTime()) return lower;
-        this.source(candidate);
-        centres.push({ node: candidate, starts: bfs.levelStarts() });
-        if (DEBUG) debug(`candidate ${candidate} lower ${lower} work ${work(centres[centres.length - 1].starts)} levels ${levelSizes(centres[centres.length - 1].starts)}`);
-        if (centres.length === 3 || work(centres[centres.length - 1].starts) <= ENOUGH_WORK) break;
-        if (bfs.outOfTime()) return lower;
-        lower = Math.max(lower, this.source(bfs.farthest()));
+        lower = Math.max(lower, this.source(centres.length === 1 ? far : bfs.farthest()));
+        if (comp.upper <= lower) return lower;
+        if (enough()) break;
         candidate = bfs.midpoint(bfs.farthest());
+        if (bfs.outOfTime()) return lower;
+        const ecc = this.source(candidate);
+        centres.push({ node: candidate, starts: bfs.levelStarts() });
+        comp.upper = Math.min(comp.upper, 2 * ecc);
+        if (DEBUG) debug(`candidate ${candidate} lower ${lower} work ${work(centres[centres.length - 1].starts)} levels ${levelSizes(centres[centres.length - 1].starts)}`);
+        if (comp.upper <= lower) return lower;
+        if (centres.length === 3 || enough()) break;
+        if (bfs.outOfTime()) return lower;
       }
     }
-    const last = centres[centres.length - 1];
-    let centre = last;
+    let centre = centres[centres.length - 1];
     for (const c of centres) if (work(c.starts) < work(centre.starts)) centre = c;
-    if (centre !== last) {
+    if (bfs.lastSource !== centre.node) {
       if (bfs.outOfTime()) return lower;
       this.source(centre.node);
     }
