@@ -6,12 +6,15 @@ import { workerData } from 'node:worker_threads';
 import { csrFromShared, type SharedCsr } from '../src/graph/csr.js';
 import { kernels } from '../src/algorithms/kernels/index.js';
 import type { BatchResult, KernelRunOptions } from '../src/algorithms/kernels/types.js';
-import type { BfsTask } from '../src/parallel/bfs-pool.js';
+import type { BfsTask, DiameterTask } from '../src/parallel/bfs-pool.js';
+import { exactDiameter, type DiameterResult } from '../src/algorithms/diameter.js';
 
 const csr = csrFromShared((workerData as { graph: SharedCsr }).graph);
 const ready = new Map<string, (sources: ArrayLike<number>, options?: KernelRunOptions) => BatchResult>();
 
-export default function runBatch(task: BfsTask): BatchResult {
+export default function runBatch(task: BfsTask | DiameterTask): BatchResult | DiameterResult {
+  // The exact diameter runs here too after the estimate: a warm thread, the CSR already mapped.
+  if ('diameter' in task) return exactDiameter(csr, task.diameter);
   let run = ready.get(task.kernel);
   if (!run) {
     const factory = kernels[task.kernel];

@@ -6,31 +6,41 @@
  * connected component. The diameter is the largest eccentricity over all
  * components (distances are finite only within one).
  *
- *   1. One sweep over the whole graph finds the components (a BFS from the
- *      first unseen node of each). It also gives each component a cheap bound:
- *      ecc(first) <= diameter <= min(size - 1, 2 * ecc(first)).
- *   2. Components are taken in order of falling upper bound; one whose upper
- *      bound cannot beat the diameter found so far is skipped without a BFS.
- *      That prunes the thousands of small components of a social graph.
- *   3. In a component that may still matter: a 4-sweep from its highest-degree
- *      node gives good lower bounds (ecc of the far ends) and candidate centres
- *      (the hub and the two midpoints); the centre with the fewest deep nodes
- *      is taken, and its BFS gives levels. Any two nodes at levels <= i are at
- *      most 2i apart (through the centre). So the nodes of the deepest level
- *      are BFSed first, then the next level up, and so on: once the diameter
- *      found is at least 2 * (i - 1), no node above level i can beat it, and
- *      the search stops.
- *   4. Three additions to the paper's iFUB, all plain bounds or heuristics:
- *      the centre is chosen among three candidates as above (the paper takes
- *      the 4-sweep midpoint); every BFS from w shows ecc(v) <= d(v, w) + ecc(w)
- *      for every v it reaches, so a fringe node already bounded by the
- *      diameter found needs no BFS of its own; and before BFSing a fringe
- *      node, its ancestor two levels up is BFSed, since a more central node
- *      bounds a whole cluster of the fringe at once. They matter on graphs of
- *      odd diameter 2i - 1, where iFUB must clear every node of level i:
- *      p2p-Gnutella31 takes ~8000 BFS with the first bound alone, ~2500 with
- *      the centre choice, ~500 with all three. Social graphs and R-MAT stop
- *      after a dozen BFS or fewer.
+ *   0. Seeds (optional, from the estimate's sampled BFS: seedsFromBatches): the
+ *      largest eccentricity of the sampled sources is a lower bound from the
+ *      start, and their farthest nodes are periphery candidates.
+ *   1. The component of the highest-degree node goes first. Its BFS from the hub
+ *      gives ecc(hub) <= diameter <= min(size - 1, 2 * ecc(hub)) and levels; if
+ *      the hub leaves little fringe (see 4) it is the centre at once. Otherwise
+ *      sweeps find better centres: a BFS from the periphery seed deepest from the
+ *      hub (else the hub's farthest node), the midpoint of that longest path, and
+ *      so on (the 4-sweep); the search stops as soon as the bounds meet or one
+ *      candidate leaves little fringe. Every BFS is direction-optimizing.
+ *   2. One sweep over the nodes not yet seen finds the other components (a BFS
+ *      from the first unseen node of each) with a cheap bound each:
+ *      ecc(first) <= diameter <= min(size - 1, 2 * ecc(first)). Components are
+ *      taken in order of falling upper bound; one whose bound cannot beat the
+ *      diameter found so far is skipped without a search (a component of k nodes
+ *      has diameter <= k - 1). That prunes the thousands of small components of
+ *      a social graph, and the seeds' lower bound prunes more.
+ *   3. In a component that may still matter without seeds, the 4-sweep from
+ *      its hub (hub -> a1 -> b1, midpoint r2 -> a2 -> b2, midpoint u4).
+ *   4. From the centre's levels: any two nodes at levels <= i are at most 2i
+ *      apart (through the centre). So the nodes of the deepest level are BFSed
+ *      first, then the next level up, and so on: once the diameter found is at
+ *      least 2 * (i - 1), no node above level i can beat it, and the search
+ *      stops. The centre is the candidate with the fewest nodes left to do.
+ *   5. Additions to the paper's iFUB, all plain bounds or heuristics: every BFS
+ *      from w shows ecc(v) <= d(v, w) + ecc(w) for every v it reaches, so a
+ *      fringe node already bounded by the diameter found needs no BFS of its
+ *      own; before BFSing a fringe node of a level with several open ones, its
+ *      ancestor two levels up is BFSed, since a more central node bounds a whole
+ *      cluster of the fringe at once; and after a few such tries, the rest of a
+ *      level's open nodes go 32 at a time through the bit-parallel multi-source
+ *      kernel (msbfs32: a pass costs a few single BFS), with spare lanes taking
+ *      unused periphery seeds. They matter on graphs of odd diameter 2i - 1,
+ *      where iFUB must clear every node of level i (p2p-Gnutella31). R-MAT and
+ *      social graphs stop after a handful of BFS.
  *
  * Directed graphs (largest finite distance over ordered pairs (s, t) with t
  * reachable from s): the bounds of iFUB / DiFUB only hold inside one strongly
@@ -43,8 +53,9 @@
  * the upper bound n - 1 (a shortest path visits distinct nodes), and
  * exact = false.
  *
- * bfsRuns counts full BFS traversals; the component-finding sweep of step 1
- * counts as one, whatever the number of components.
+ * bfsRuns counts BFS sources (each lane of a multi-source pass is one); the
+ * component-finding sweep of step 2 counts as one, whatever the number of
+ * components.
  */
 import type { Csr } from '../graph/csr.js';
 import { mulberry32 } from '../stats/random.js';
@@ -524,9 +535,16 @@ class FringeSearch {
     if (DEBUG) debug(`hub ${comp.hub} ecc ${firstEcc} lower ${lower} work ${work(centres[0].starts)} levels ${levelSizes(centres[0].starts)}`);
     if (work(centres[0].starts) > ENOUGH_WORK) {
       if (bfs.outOfTime()) return lower;
-      // The best periphery seed if it lies in this component, else the hub's farthest node.
-      const seed = this.periphery.length > 0 ? this.periphery[0] : -1;
-      const far = seed >= 0 && dist[seed] >= 0 && !this.sourced[seed] ? seed : bfs.farthest();
+      // The periphery seed deepest from the hub (the first of them on ties), else the hub's farthest node.
+      let far = bfs.farthest();
+      let best = -1;
+      for (let i = 0; i < this.periphery.length; i++) {
+        const p = this.periphery[i];
+        if (dist[p] > best && !this.sourced[p]) {
+          best = dist[p];
+          far = p;
+        }
+      }
       // A higher lower bound shrinks every candidate's fringe: stop once one leaves little (or none).
       const enough = () => centres.some((c) => work(c.starts) <= ENOUGH_WORK);
       for (;;) {

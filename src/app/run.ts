@@ -152,28 +152,34 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
   let estimate: Estimate;
   // What the sampled BFS learnt about eccentricities: where the exact diameter starts.
   let seeds: DiameterSeeds | null = null;
-  if (s.method === 'hyperball') {
-    estimate = await estimateByHyperBall(csr, s, report, signal);
-  } else {
-    // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
-    const pool: SourceRunner = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
-    try {
+  // The BFS pool stays open for the exact diameter, which runs on one of its threads (warm, graph mapped).
+  let pool: SourceRunner | null = null;
+  let person: PersonFigures | null;
+  let diameter: DiameterResult | null;
+  let t2: number;
+  try {
+    if (s.method === 'hyperball') {
+      estimate = await estimateByHyperBall(csr, s, report, signal);
+    } else {
+      // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
+      pool = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
+      const runner = pool;
       const sampled = await abortable(signal, () =>
         s.precision !== null && !s.exact
-          ? sampleToPrecision(pool, members, s.seed, s.precision, kernel!, report, signal)
-          : sampleOnce(pool, members, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
+          ? sampleToPrecision(runner, members, s.seed, s.precision, kernel!, report, signal)
+          : sampleOnce(runner, members, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
       );
       estimate = sampled.estimate;
       seeds = sampled.seeds;
-    } finally {
-      await pool.close();
     }
-  }
-  const person = personIndex < 0 ? null : personFigures(graph, personIndex);
-  const t2 = performance.now();
+    person = personIndex < 0 ? null : personFigures(graph, personIndex);
+    t2 = performance.now();
 
-  // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs; in a worker thread.
-  const diameter = s.diameterBudgetSeconds > 0 ? await diameterInWorker(csr, s.diameterBudgetSeconds, seeds, report, signal) : null;
+    // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs; in a worker thread.
+    diameter = s.diameterBudgetSeconds > 0 ? await runDiameter(csr, pool, s.diameterBudgetSeconds, seeds, report, signal) : null;
+  } finally {
+    if (pool) await pool.close();
+  }
   const t3 = performance.now();
   const bfsSeconds = Math.max((t2 - t1) / 1000, 1e-9);
   const peakRss = process.resourceUsage().maxRSS * 1024;
@@ -334,12 +340,26 @@ async function estimateByHyperBall(csr: Csr, s: EstimateSettings, report: Report
   return estimateFromHyperBall(hb, csr.n);
 }
 
-/** iFUB in a worker thread over the shared CSR: the main thread stays free, and an abort stops it at once. */
-async function diameterInWorker(csr: Csr, budgetSeconds: number, seeds: DiameterSeeds | null, report: Report, signal: AbortSignal | undefined): Promise<DiameterResult> {
+/**
+ * iFUB in a worker thread over the shared CSR: the main thread stays free, and an abort stops it at
+ * once. On a thread of the estimate's BFS pool when there is one here, else in a worker of its own.
+ */
+async function runDiameter(
+  csr: Csr,
+  runner: SourceRunner | null,
+  budgetSeconds: number,
+  seeds: DiameterSeeds | null,
+  report: Report,
+  signal: AbortSignal | undefined,
+): Promise<DiameterResult> {
   report('diameter', 0, null, 'bfs runs');
+  const task = { timeBudgetSeconds: budgetSeconds, seeds: seeds ? { lower: seeds.lower, periphery: Array.from(seeds.periphery) } : undefined };
+  if (runner?.diameter) {
+    const run = runner.diameter.bind(runner);
+    return abortable(signal, () => run(task, signal));
+  }
   const pool = createPool('diameter-worker.js', { threads: 1, workerData: { graph: shareCsr(csr) } });
   try {
-    const task = { timeBudgetSeconds: budgetSeconds, seeds: seeds ? { lower: seeds.lower, periphery: Array.from(seeds.periphery) } : undefined };
     return await abortable(signal, () => pool.run(task, { signal }) as Promise<DiameterResult>);
   } finally {
     await destroyPool(pool);

@@ -7,6 +7,12 @@ import type { Piscina } from 'piscina';
 import { createPool, destroyPool, taskSignal } from './pool.js';
 import { shareCsr, type Csr } from '../graph/csr.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
+import type { DiameterOptions, DiameterResult } from '../algorithms/diameter.js';
+
+/** The exact diameter as a task for workers/bfs-worker.ts (one thread runs it). */
+export interface DiameterTask {
+  diameter: Pick<DiameterOptions, 'timeBudgetSeconds' | 'seeds'>;
+}
 
 /** One task for workers/bfs-worker.ts. */
 export interface BfsTask {
@@ -43,6 +49,8 @@ export interface SourceRunner {
   readonly nodes: number;
   readonly threads: number;
   run(sourceNodes: Uint32Array, opts: RunOptions): Promise<BatchResult[]>;
+  /** The exact diameter on one of the runner's threads, if it has any here (the queue's coordinator does not). */
+  diameter?(opts: DiameterTask['diameter'], signal?: AbortSignal): Promise<DiameterResult>;
   close(): Promise<void>;
 }
 
@@ -73,6 +81,16 @@ export class BfsPool implements SourceRunner {
     }
     try {
       return await Promise.all(batches);
+    } finally {
+      abort.release();
+    }
+  }
+
+  /** The exact diameter on one of the pool's threads (warm, with the graph already there). */
+  async diameter(opts: DiameterTask['diameter'], signal?: AbortSignal): Promise<DiameterResult> {
+    const abort = taskSignal(signal);
+    try {
+      return (await this.pool.run({ diameter: opts } satisfies DiameterTask, { signal: abort.signal })) as DiameterResult;
     } finally {
       abort.release();
     }
