@@ -118,7 +118,9 @@ interface SmallworldJson {
   meanDistanceCi95: [number, number] | null;
   effectiveDiameter90: number | null;
   distanceHistogram: number[];
-  timings: { loadSeconds: number; estimateSeconds: number; totalSeconds: number; peakRssBytes: number };
+  timings: { loadSeconds: number; estimateSeconds: number; diameterSeconds: number; totalSeconds: number; peakRssBytes: number };
+  diameter: number | null;
+  diameterBounds?: [number, number];
 }
 
 /** The JSON line of a ../shared/peers script (fields common to all of them). */
@@ -355,6 +357,11 @@ function peersMachineInfo(root: string) {
 // ---------------------------------------------------------------------------
 // Report
 
+function diameterText(j: SmallworldJson): string {
+  if (j.diameter !== null) return `${j.diameter}, exact`;
+  return j.diameterBounds ? `bounds ${j.diameterBounds[0]}..${j.diameterBounds[1]}` : 'skipped';
+}
+
 function ratio(value: number, base: number): string {
   return `${(value / base).toFixed(value / base >= 10 ? 0 : 2)}x`;
 }
@@ -377,7 +384,7 @@ function cpuWaitCell(contention: Contention | undefined): string {
 }
 
 function formatTable(outcomes: Outcome[], base: Row, tolerance: number, timeoutSeconds: number): string {
-  const header = ['tool', 'threads', 'sources', 'load s', 'BFS s', 'total s', 'wall s', 'M arcs/s', 'peak RSS MiB', 'mean dist', 'Δ mean', 'eff. diam', 'CPU wait', 'BFS ratio', 'total ratio'];
+  const header = ['tool', 'threads', 'sources', 'load s', 'BFS s', 'total s', 'wall s', 'M arcs/s', 'peak RSS MiB', 'mean dist', 'Δ mean', 'eff. diam', 'CPU wait', 'BFS ratio', 'total ratio', 'wall ratio'];
   const rows: string[][] = [];
   for (const o of outcomes) {
     if (o.status === 'ok') {
@@ -399,10 +406,11 @@ function formatTable(outcomes: Outcome[], base: Row, tolerance: number, timeoutS
         cpuWaitCell(o.contention),
         ratio(r.bfsSeconds, base.bfsSeconds),
         ratio(r.totalSeconds, base.totalSeconds),
+        ratio(r.wallSeconds, base.wallSeconds),
       ]);
     } else if (o.status === 'timeout') {
       // killed before printing anything: only the total is bounded
-      rows.push([o.tool, String(o.threads), '', '?', '?', `>${timeoutSeconds}`, `>${timeoutSeconds}`, '?', '?', '?', '', '?', cpuWaitCell(o.contention), '?', `>${ratio(timeoutSeconds, base.totalSeconds)}`]);
+      rows.push([o.tool, String(o.threads), '', '?', '?', `>${timeoutSeconds}`, `>${timeoutSeconds}`, '?', '?', '?', '', '?', cpuWaitCell(o.contention), '?', `>${ratio(timeoutSeconds, base.totalSeconds)}`, `>${ratio(timeoutSeconds, base.wallSeconds)}`]);
     }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
@@ -426,7 +434,8 @@ function formatNotes(outcomes: Outcome[], base: Row, tolerance: number): string 
     }
   }
   notes.push(
-    'ratios: peer time / smallworld time (above 1: smallworld is faster). total = load + BFS as each tool times them; wall = whole child process.',
+    'ratios: peer time / smallworld time (above 1: smallworld is faster). total = load + BFS as each tool times them; wall = whole child process ' +
+      "(smallworld's includes its default exact diameter, which no peer computes).",
     'CPU wait: share of the wall time in which some runnable task (the tool\'s own extra threads included) waited for a CPU (Linux PSI).',
     'M arcs/s: adjacency entries of each source\'s component per BFS second (smallworld: arcsScanned / BFS s; peers: their teps; graph-tool\'s is an expected value).',
     `mean distances differ slightly: each tool samples its own sources ('!' beyond ${(tolerance * 100).toFixed(2)}%).`,
@@ -540,7 +549,10 @@ async function main(): Promise<void> {
         `${options.samples} sources, seed ${options.seed}; smallworld kernel ${baseJson.kernel}, ${options.threads} threads\n` +
         `${machine.cpu}, ${machine.cores} cores, node ${machine.node}, commit ${machine.commit?.slice(0, 12) ?? 'unknown'}` +
         `${machine.dirty ? ` (dirty: ${machine.dirtyFiles.join(', ')})` : ''}\n` +
-        `versions: ${Object.entries(peerVersions).map(([tool, v]) => `${tool} ${v}`).join(', ')}\n\n` +
+        `versions: ${Object.entries(peerVersions).map(([tool, v]) => `${tool} ${v}`).join(', ')}\n` +
+        `smallworld phases: load ${baseJson.timings.loadSeconds.toFixed(2)} s, estimate ${baseJson.timings.estimateSeconds.toFixed(2)} s, ` +
+        `exact diameter ${baseJson.timings.diameterSeconds.toFixed(2)} s (${diameterText(baseJson)}; ` +
+        `${((100 * baseJson.timings.diameterSeconds) / baseJson.timings.estimateSeconds).toFixed(1)}% of the estimate), whole process ${base.wallSeconds.toFixed(2)} s\n\n` +
         formatTable(outcomes, base, tolerance, options.timeoutSeconds) +
         '\n\n' +
         formatNotes(outcomes, base, tolerance) +

@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { DIRECTED_ALL_SOURCES_LIMIT, DIRECTED_SWEEPS, exactDiameter, type DiameterResult } from '../src/algorithms/diameter.js';
+import { DIRECTED_ALL_SOURCES_LIMIT, DIRECTED_SWEEPS, exactDiameter, seedsFromBatches, type DiameterResult, type DiameterSeeds } from '../src/algorithms/diameter.js';
 import { EdgeBuffer } from '../src/graph/edges.js';
 import { buildCsr, type Csr } from '../src/graph/csr.js';
-import { defaultKernel, kernels } from '../src/algorithms/kernels/index.js';
+import { defaultKernel, kernels, type BatchResult } from '../src/algorithms/kernels/index.js';
 import { loadGraph } from '../src/io/load.js';
 import { rmatEdges } from '../src/graph/rmat.js';
-import { mulberry32 } from '../src/stats/random.js';
+import { mulberry32, sampleSources } from '../src/stats/random.js';
 import { DATASETS, haveShared, loadTruth, type Truth } from './helpers.js';
 
 function graph(n: number, edges: Array<[number, number]>, directed = false): Csr {
@@ -256,5 +256,149 @@ describe.skipIf(!shared)('diameters of ../shared/datasets', () => {
   it.each(directedNames)('%s (directed)', async (name) => {
     const { csr } = await loadGraph(join(DATASETS, name), { directed: true });
     expectExact(exactDiameter(csr), truth[name].directed!.diameter);
+  });
+});
+
+/** Seeds as the estimate makes them: a sampled BFS with the default kernel, its eccentricities and farthest nodes. */
+function seedsOf(csr: Csr, count: number, seed: number, batch = 64): DiameterSeeds | null {
+  const run = kernels[defaultKernel](csr);
+  const sources = sampleSources(csr.n, Math.min(count, csr.n), seed);
+  const batches: BatchResult[] = [];
+  for (let i = 0; i < sources.length; i += batch) batches.push(run(sources.subarray(i, i + batch), { farthest: true }));
+  return seedsFromBatches(batches);
+}
+
+/** BFS distances from s (-1 where unreached). */
+function distancesFrom(csr: Csr, s: number): Int32Array {
+  const { offsets, neighbours } = csr;
+  const dist = new Int32Array(csr.n).fill(-1);
+  const queue = [s];
+  dist[s] = 0;
+  for (let head = 0; head < queue.length; head++) {
+    const u = queue[head];
+    for (let j = offsets[u]; j < offsets[u + 1]; j++) if (dist[neighbours[j]] < 0) (dist[neighbours[j]] = dist[u] + 1), queue.push(neighbours[j]);
+  }
+  return dist;
+}
+
+/** A big component of known diameter (a long cycle with chords, plus a tail) and many small ones: paths, stars, triangles. */
+function giantAndDust(seed: number): Csr {
+  const rand = mulberry32(seed);
+  const edges: Array<[number, number]> = [];
+  const ring = 60 + Math.floor(rand() * 60);
+  for (let v = 0; v < ring; v++) edges.push([v, (v + 1) % ring]);
+  for (let k = 0; k < ring / 10; k++) edges.push([Math.floor(rand() * ring), Math.floor(rand() * ring)]);
+  let n = ring;
+  const tail = 3 + Math.floor(rand() * 8);
+  for (let i = 0; i < tail; i++) edges.push([i === 0 ? 0 : n + i - 1, n + i]);
+  n += tail;
+  const parts = 20 + Math.floor(rand() * 40);
+  for (let c = 0; c < parts; c++) {
+    const size = 1 + Math.floor(rand() * 7);
+    const kind = Math.floor(rand() * 3);
+    for (let i = 1; i < size; i++) edges.push([kind === 1 ? n : n + i - 1, n + i]);
+    if (kind === 2 && size >= 3) edges.push([n, n + size - 1]);
+    n += size;
+  }
+  return graph(n, edges.filter(([u, v]) => u !== v));
+}
+
+describe('kernels report each source\'s farthest node', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])('at its eccentricity, the same node in every kernel and batching, seed %i', (seed) => {
+    {
+      const g = seed % 3 === 0 ? randomForest(300, seed) : seed % 3 === 1 ? mixedGraph(seed) : erdosRenyi(200, 0.012, seed, seed % 2 === 0);
+      const sources = sampleSources(g.n, Math.min(100, g.n), seed);
+      const expected = kernels.reference(g)(sources, { farthest: true });
+      for (const s of [0, 7, sources.length - 1].filter((i) => i < sources.length)) {
+        const dist = distancesFrom(g, sources[s]);
+        const far = expected.farthest![s];
+        expect(dist[far], `seed ${seed} source ${s}`).toBe(expected.eccentricity[s]);
+        for (let v = 0; v < far; v++) expect(dist[v] === expected.eccentricity[s] && v < far).toBe(false); // the smallest such node
+      }
+      for (const name of Object.keys(kernels)) {
+        for (const batch of [1, 5, 32, 33, 64, 100]) {
+          const run = kernels[name](g);
+          const farthest: number[] = [];
+          for (let i = 0; i < sources.length; i += batch) farthest.push(...run(sources.subarray(i, i + batch), { farthest: true }).farthest!);
+          expect(farthest, `${name}, batches of ${batch}, seed ${seed}`).toEqual(expected.farthest);
+        }
+        expect(kernels[name](g)(sources).farthest, `${name} without the option`).toBeUndefined();
+      }
+    }
+  });
+});
+
+describe('seeded by the sampled BFS: the same diameter as unseeded and as a BFS from every node', () => {
+  it.each([1, 6, 11, 16, 21, 26, 31, 36])('mixed components, forests and Erdős–Rényi, seeded and unseeded, with and without multi-source passes, seeds %i..+4', (first) => {
+    for (let seed = first; seed < first + 5; seed++) {
+      for (const g of [mixedGraph(seed), randomForest(200 + seed * 10, seed), erdosRenyi(120, 0.03 + (seed % 4) * 0.02, seed, false)]) {
+        const truthValue = bruteDiameter(g);
+        const seeds = seedsOf(g, 1 + (seed % 5) * 20, seed);
+        for (const opts of [{}, { seeds: seeds! }, { seeds: seeds!, multiSource: false }, { multiSource: false }]) {
+          const r = exactDiameter(g, opts);
+          expect({ seed, seeded: 'seeds' in opts, diameter: r.diameter, exact: r.exact }).toEqual({ seed, seeded: 'seeds' in opts, diameter: truthValue, exact: true });
+        }
+      }
+    }
+  });
+  it.each([1, 11, 21])('a big component and many small ones: the small ones are skipped, the answer is exact, seeds %i..+9', (first) => {
+    for (let seed = first; seed < first + 10; seed++) {
+      const g = giantAndDust(seed);
+      const d = bruteDiameter(g);
+      const unseeded = exactDiameter(g);
+      const seeded = exactDiameter(g, { seeds: seedsOf(g, 40, seed)! });
+      expectExact(unseeded, d);
+      expectExact(seeded, d);
+      expect(unseeded.componentsSkipped, `seed ${seed}`).toBeGreaterThan(10);
+      expect(seeded.componentsSkipped, `seed ${seed}`).toBeGreaterThan(10);
+    }
+  });
+  it('the skip rule: a component of k nodes is never searched once lower >= k - 1', () => {
+    // A path of 30 (diameter 29) and 50 paths of 10 nodes (diameter 9 each) whose first node sits in the
+    // middle, so the sweep leaves them open (ecc 5 < 9 = k - 1): one search, 50 skips.
+    const edges = path(30);
+    for (let c = 0; c < 50; c++) {
+      const base = 30 + 10 * c;
+      const order = [1, 2, 3, 4, 0, 5, 6, 7, 8, 9].map((i) => base + i);
+      for (let i = 0; i + 1 < order.length; i++) edges.push([order[i], order[i + 1]]);
+    }
+    const g = graph(530, edges);
+    const r = exactDiameter(g);
+    expectExact(r, 29);
+    expect(r.componentsSkipped).toBe(50);
+  });
+  it('seeds with a periphery from another component, or out of range, change nothing', () => {
+    const g = giantAndDust(3);
+    const d = bruteDiameter(g);
+    expectExact(exactDiameter(g, { seeds: { lower: 0, periphery: [g.n - 1, g.n + 5, -1, 0.5] } }), d);
+    expectExact(exactDiameter(g, { seeds: { lower: 2, periphery: [] } }), d);
+  });
+  it('R-MAT scale 12 with 256 sampled sources: one or two BFS beyond the hub', () => {
+    const { keys } = rmatEdges(12, 2);
+    const buffer = new EdgeBuffer();
+    for (const key of keys) buffer.push(Math.floor(key / 2 ** 12), key % 2 ** 12);
+    const g = buildCsr(buffer, 2 ** 12, false).csr;
+    const d = bruteDiameter(g);
+    const seeded = exactDiameter(g, { seeds: seedsOf(g, 256, 1)! });
+    expectExact(seeded, d);
+    expectExact(exactDiameter(g), d);
+    expect(seeded.bfsRuns).toBeLessThan(40);
+  });
+  it('directed: the seeds\' lower bound is kept, the answer unchanged', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const g = erdosRenyi(150, 0.012, seed, true);
+      expectExact(exactDiameter(g, { seeds: seedsOf(g, 30, seed)! }), bruteDiameter(g));
+    }
+  });
+});
+
+describe.skipIf(!shared)('seeded diameters of ../shared/datasets equal truth.json', () => {
+  it.each(names)('%s', async (name) => {
+    const { csr } = await loadGraph(join(DATASETS, name));
+    const seeds = seedsOf(csr, 256, 1);
+    const seeded = exactDiameter(csr, { seeds: seeds! });
+    expectExact(seeded, truth[name].diameter);
+    const single = exactDiameter(csr, { seeds: seeds!, multiSource: false });
+    expectExact(single, truth[name].diameter);
   });
 });

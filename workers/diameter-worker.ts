@@ -9,6 +9,6 @@ import { exactDiameter, type DiameterOptions, type DiameterResult } from '../src
 
 const csr = csrFromShared((workerData as { graph: SharedCsr }).graph);
 
-export default function runDiameter(opts: Pick<DiameterOptions, 'timeBudgetSeconds'>): DiameterResult {
+export default function runDiameter(opts: Pick<DiameterOptions, 'timeBudgetSeconds' | 'seeds'>): DiameterResult {
   return exactDiameter(csr, opts);
 }

@@ -12,7 +12,7 @@ import { resolve as resolvePath } from 'node:path';
 import { AbortError, throwIfAborted, UsageError } from '../errors.js';
 import { summarize, type Estimate } from '../stats/estimate.js';
 import { estimateFromHyperBall } from '../stats/from-hyperball.js';
-import type { DiameterResult } from '../algorithms/diameter.js';
+import { seedsFromBatches, type DiameterResult, type DiameterSeeds } from '../algorithms/diameter.js';
 import { largestComponent } from '../graph/components.js';
 import { csrBytes, shareCsr, type Csr } from '../graph/csr.js';
 import { DEFAULT_LOG2M, MIN_LOG2M, runHyperBall } from '../algorithms/hyperball/index.js';
@@ -155,45 +155,62 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
   // BFS from a member reaches only members, so every pair counted lies inside it).
   const members = s.largestComponent ? largestComponent(csr) : null;
   const population = members ? (csr.directed ? 'largest weakly connected component' : 'largest connected component') : 'all nodes';
-  // With --queue this process only waits while the workers run the batches: the exact diameter runs
-  // here meanwhile (stopped if the estimate fails). Locally it follows the estimate, which has every thread.
-  const diameterStop = new AbortController();
-  const timedDiameter = (): Promise<{ result: DiameterResult; seconds: number }> => {
+  // Locally the exact diameter follows the estimate, on a thread of its BFS pool (warm, graph mapped),
+  // starting from what the sampled BFS found. With --queue this process only waits while the workers
+  // run the batches, so the diameter runs here meanwhile, in a worker of its own and without seeds
+  // (stopped if the estimate fails).
+  const timedDiameter = (runner: SourceRunner | null, seeds: DiameterSeeds | null, stop: AbortSignal | undefined) => {
     const t = performance.now();
-    const stop = signal ? AbortSignal.any([signal, diameterStop.signal]) : diameterStop.signal;
-    return diameterInWorker(csr, s.diameterBudgetSeconds, report, stop).then((result) => ({ result, seconds: (performance.now() - t) / 1000 }));
+    return runDiameter(csr, runner, s.diameterBudgetSeconds, seeds, report, stop).then((result) => ({ result, seconds: (performance.now() - t) / 1000 }));
   };
-  const overlapped = s.queue && s.method !== 'hyperball' && s.diameterBudgetSeconds > 0 ? timedDiameter() : null;
+  const diameterStop = new AbortController();
+  const overlapped =
+    s.queue && s.method !== 'hyperball' && s.diameterBudgetSeconds > 0
+      ? timedDiameter(null, null, signal ? AbortSignal.any([signal, diameterStop.signal]) : diameterStop.signal)
+      : null;
   overlapped?.catch(() => {}); // awaited below; an estimate that fails first stops it
   let estimate: Estimate;
+  // What the sampled BFS learnt about eccentricities: where the exact diameter starts.
+  let seeds: DiameterSeeds | null = null;
+  let pool: SourceRunner | null = null;
+  let person: PersonFigures | null;
+  let timed: { result: DiameterResult; seconds: number } | null;
+  let t2: number;
+  let t3 = 0;
   try {
-    if (s.method === 'hyperball') {
-      estimate = await estimateByHyperBall(csr, s, report, signal);
-    } else {
-      // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
-      const pool: SourceRunner = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
-      try {
-        estimate = await abortable(signal, () =>
+    try {
+      if (s.method === 'hyperball') {
+        estimate = await estimateByHyperBall(csr, s, report, signal);
+      } else {
+        // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
+        pool = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
+        const runner = pool;
+        const sampled = await abortable(signal, () =>
           s.precision !== null && !s.exact
-            ? sampleToPrecision(pool, members, s.seed, s.precision, kernel!, report, signal)
-            : sampleOnce(pool, members, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
+            ? sampleToPrecision(runner, members, s.seed, s.precision, kernel!, report, signal)
+            : sampleOnce(runner, members, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
         );
-      } finally {
-        await pool.close();
+        estimate = sampled.estimate;
+        seeds = sampled.seeds;
       }
+    } catch (err) {
+      diameterStop.abort(err);
+      await overlapped?.catch(() => {});
+      throw err;
     }
-  } catch (err) {
-    diameterStop.abort(err);
-    await overlapped?.catch(() => {});
-    throw err;
-  }
-  const person = personIndex < 0 ? null : personFigures(graph, personIndex);
-  const t2 = performance.now();
+    person = personIndex < 0 ? null : personFigures(graph, personIndex);
+    t2 = performance.now();
 
-  // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs; in a worker thread.
-  const timed = overlapped ? await overlapped : s.diameterBudgetSeconds > 0 ? await timedDiameter() : null;
+    // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs; in a worker thread.
+    timed = overlapped ? await overlapped : s.diameterBudgetSeconds > 0 ? await timedDiameter(pool, seeds, signal) : null;
+  } finally {
+    t3 = performance.now();
+    if (pool) await pool.close();
+  }
   const diameter = timed?.result ?? null;
-  const t3 = performance.now();
+  // Closing the pool counts with the estimate, as when it closed before the diameter.
+  const closeSeconds = (performance.now() - t3) / 1000;
+  const t4 = performance.now();
   const bfsSeconds = Math.max((t2 - t1) / 1000, 1e-9);
   const peakRss = process.resourceUsage().maxRSS * 1024;
 
@@ -225,10 +242,10 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
     populationNodes: members ? members.length : csr.n,
     timings: {
       loadSeconds,
-      estimateSeconds: (t2 - t1) / 1000,
+      estimateSeconds: (t2 - t1) / 1000 + closeSeconds,
       // Its own duration (with --queue it ran while the workers did the batches).
       diameterSeconds: timed?.seconds ?? 0,
-      totalSeconds: loadSeconds + (t3 - t1) / 1000,
+      totalSeconds: loadSeconds + (t4 - t1) / 1000,
       peakRssBytes: peakRss,
       peakRssBytesPerEdge: peakRss / Math.max(stats.edges, 1),
       graphBytesPerEdge: csrBytes(csr) / Math.max(stats.edges, 1),
@@ -254,7 +271,7 @@ async function sampleOnce(
   kernel: string,
   report: Report,
   signal: AbortSignal | undefined,
-): Promise<Estimate> {
+): Promise<Sampled> {
   const n = members ? members.length : pool.nodes;
   const sourceNodes = drawSources(members, pool.nodes, samples, seed);
   report('bfs', 0, sourceNodes.length, 'sources');
@@ -264,10 +281,18 @@ async function sampleOnce(
     // Every node a source (--exact): the intervals have zero width without per-source hop counts,
     // which would cost 8 bytes per source per hop level here (a 2.4M-node graph: ~200 MB).
     keepHopCounts: sourceNodes.length < n,
+    farthest: true,
     onProgress: (done) => report('bfs', done, sourceNodes.length, 'sources'),
     signal,
   });
-  return summarize(batches, n);
+  const seeds = seedsFromBatches(batches);
+  return { estimate: summarize(batches, n), seeds };
+}
+
+/** An estimate, and what its BFS runs tell the exact diameter. */
+interface Sampled {
+  estimate: Estimate;
+  seeds: DiameterSeeds | null;
 }
 
 /**
@@ -283,7 +308,7 @@ async function sampleToPrecision(
   kernel: string,
   report: Report,
   signal: AbortSignal | undefined,
-): Promise<Estimate> {
+): Promise<Sampled> {
   const n = members ? members.length : pool.nodes;
   const order = drawSources(members, pool.nodes, n, seed);
   const batches: BatchResult[] = [];
@@ -298,16 +323,18 @@ async function sampleToPrecision(
         kernel,
         batchSize: chooseBatchSize(sourceNodes.length, pool.threads, kernelLanes[kernel] ?? 1),
         keepHopCounts: !complete, // as in sampleOnce: not needed once every node is a source
+        farthest: true,
         offset: taken,
         onProgress: (done) => report('bfs', taken + done, n, 'sources'),
         signal,
       })),
     );
     taken += sourceNodes.length;
+    const seeds = seedsFromBatches(batches);
     if (complete) for (const b of batches) b.eccentricity = b.hopCounts = [];
     const estimate = summarize(batches, n);
     const ci = estimate.meanDistanceCi95;
-    if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return estimate;
+    if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return { estimate, seeds };
     round *= 2;
   }
 }
@@ -344,12 +371,27 @@ async function estimateByHyperBall(csr: Csr, s: EstimateSettings, report: Report
   return estimateFromHyperBall(hb, csr.n);
 }
 
-/** iFUB in a worker thread over the shared CSR: the main thread stays free, and an abort stops it at once. */
-async function diameterInWorker(csr: Csr, budgetSeconds: number, report: Report, signal: AbortSignal | undefined): Promise<DiameterResult> {
+/**
+ * iFUB in a worker thread over the shared CSR: the main thread stays free, and an abort stops it at
+ * once. On a thread of the estimate's BFS pool when there is one here, else in a worker of its own.
+ */
+async function runDiameter(
+  csr: Csr,
+  runner: SourceRunner | null,
+  budgetSeconds: number,
+  seeds: DiameterSeeds | null,
+  report: Report,
+  signal: AbortSignal | undefined,
+): Promise<DiameterResult> {
   report('diameter', 0, null, 'bfs runs');
+  const task = { timeBudgetSeconds: budgetSeconds, seeds: seeds ? { lower: seeds.lower, periphery: Array.from(seeds.periphery) } : undefined };
+  if (runner?.diameter) {
+    const run = runner.diameter.bind(runner);
+    return abortable(signal, () => run(task, signal));
+  }
   const pool = createPool('diameter-worker.js', { threads: 1, workerData: { graph: shareCsr(csr) } });
   try {
-    return await abortable(signal, () => pool.run({ timeBudgetSeconds: budgetSeconds }, { signal }) as Promise<DiameterResult>);
+    return await abortable(signal, () => pool.run(task, { signal }) as Promise<DiameterResult>);
   } finally {
     await destroyPool(pool);
   }

@@ -7,6 +7,12 @@ import type { Piscina } from 'piscina';
 import { createPool, destroyPool, taskSignal } from './pool.js';
 import { shareCsr, type Csr } from '../graph/csr.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
+import type { DiameterOptions, DiameterResult } from '../algorithms/diameter.js';
+
+/** The exact diameter as a task for workers/bfs-worker.ts (one thread runs it). */
+export interface DiameterTask {
+  diameter: Pick<DiameterOptions, 'timeBudgetSeconds' | 'seeds'>;
+}
 
 /** One task for workers/bfs-worker.ts. */
 export interface BfsTask {
@@ -18,6 +24,8 @@ export interface BfsTask {
    * counts would cost ~8 bytes times n times the eccentricity on the main thread.
    */
   keepHopCounts?: boolean;
+  /** Also report each source's farthest node (BatchResult.farthest): the exact diameter starts from them. */
+  farthest?: boolean;
 }
 
 export interface RunOptions {
@@ -26,6 +34,8 @@ export interface RunOptions {
   batchSize: number;
   /** Keep each source's hop counts (default true; false for runs over every node: see workers/bfs-worker.ts). */
   keepHopCounts?: boolean;
+  /** Each source's farthest node too (BatchResult.farthest; not with keepHopCounts false). */
+  farthest?: boolean;
   /** Called after each finished batch with the number of sources done so far. */
   onProgress?: (sourcesDone: number) => void;
   /** Aborts the batches: Piscina stops the threads running them. */
@@ -39,6 +49,8 @@ export interface SourceRunner {
   readonly nodes: number;
   readonly threads: number;
   run(sourceNodes: Uint32Array, opts: RunOptions): Promise<BatchResult[]>;
+  /** The exact diameter on one of the runner's threads, if it has any here (the queue's coordinator does not). */
+  diameter?(opts: DiameterTask['diameter'], signal?: AbortSignal): Promise<DiameterResult>;
   close(): Promise<void>;
 }
 
@@ -60,7 +72,7 @@ export class BfsPool implements SourceRunner {
     for (let start = 0; start < sourceNodes.length; start += opts.batchSize) {
       const batch = sourceNodes.slice(start, start + opts.batchSize);
       batches.push(
-        this.pool.run({ kernel: opts.kernel, sourceNodes: batch, keepHopCounts: opts.keepHopCounts ?? true } satisfies BfsTask, { signal: abort.signal }).then((r: BatchResult) => {
+        this.pool.run({ kernel: opts.kernel, sourceNodes: batch, keepHopCounts: opts.keepHopCounts ?? true, farthest: opts.farthest ?? false } satisfies BfsTask, { signal: abort.signal }).then((r: BatchResult) => {
           done += batch.length;
           opts.onProgress?.(done);
           return r;
@@ -69,6 +81,16 @@ export class BfsPool implements SourceRunner {
     }
     try {
       return await Promise.all(batches);
+    } finally {
+      abort.release();
+    }
+  }
+
+  /** The exact diameter on one of the pool's threads (warm, with the graph already there). */
+  async diameter(opts: DiameterTask['diameter'], signal?: AbortSignal): Promise<DiameterResult> {
+    const abort = taskSignal(signal);
+    try {
+      return (await this.pool.run({ diameter: opts } satisfies DiameterTask, { signal: abort.signal })) as DiameterResult;
     } finally {
       abort.release();
     }

@@ -18,7 +18,7 @@
  * reference's 4-byte distances).
  */
 import type { Csr } from '../../graph/csr.js';
-import type { BatchResult, KernelFactory } from './types.js';
+import type { BatchResult, KernelFactory, KernelRunOptions } from './types.js';
 
 /** gapbs defaults. */
 const ALPHA = 15;
@@ -38,12 +38,13 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
   // Bits past n in the last word count as visited, so bottom-up never looks at them.
   const tailMask = n % 32 === 0 ? 0 : ~((1 << n % 32) - 1);
 
-  return (sources: ArrayLike<number>): BatchResult => {
+  return (sources: ArrayLike<number>, options?: KernelRunOptions): BatchResult => {
     const histogram: number[] = [0];
     const reached: number[] = [];
     const distanceSum: number[] = [];
     const eccentricity: number[] = [];
     const hopCounts: number[] = [];
+    const farthest: number[] = [];
     let maxDistance = 0;
     let arcsScanned = 0; // what a plain BFS would read: out-arcs of every node reached
     let arcsRead = 0; // what this kernel reads
@@ -58,6 +59,7 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
       let reachedCount = 0;
       let sum = 0;
       let far = 0;
+      let farNode = s;
       let edgesToCheck = totalArcs;
       let scoutCount = offsets[s + 1] - offsets[s]; // arcs out of the current frontier
       arcsScanned += scoutCount;
@@ -138,13 +140,18 @@ export const dobfsKernel: KernelFactory = (csr: Csr) => {
           sum += nextSize * level;
           hopCounts.push(nextSize);
           far = level;
+          farNode = queue[0]; // the smallest node of the level (every kernel reports the same one)
+          for (let i = 1; i < nextSize; i++) if (queue[i] < farNode) farNode = queue[i];
           if (level > maxDistance) maxDistance = level;
         }
       }
       reached.push(reachedCount);
       distanceSum.push(sum);
       eccentricity.push(far);
+      farthest.push(farNode);
     }
-    return { histogram, reached, distanceSum, eccentricity, hopCounts, maxDistance, arcsScanned, arcsRead };
+    const result: BatchResult = { histogram, reached, distanceSum, eccentricity, hopCounts, maxDistance, arcsScanned, arcsRead };
+    if (options?.farthest) result.farthest = farthest;
+    return result;
   };
 };

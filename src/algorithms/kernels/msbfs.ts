@@ -35,7 +35,7 @@
  * Scratch per worker: 12 * wordsPerNode bytes per node plus two node lists.
  */
 import type { Csr } from '../../graph/csr.js';
-import type { BatchResult, KernelFactory } from './types.js';
+import type { BatchResult, KernelFactory, KernelRunOptions } from './types.js';
 
 /**
  * Bottom-up when the frontier's arcs times this exceed the arcs of nodes that
@@ -56,7 +56,7 @@ export interface MsbfsOptions {
 export function msbfsKernel(options: MsbfsOptions): KernelFactory {
   return (csr: Csr) => {
     const bfs = new MultiSourceBfs(csr, options.wordsPerNode, options.bottomUp && !csr.directed);
-    return (sources) => bfs.run(sources);
+    return (sources, runOptions) => bfs.run(sources, runOptions?.farthest === true);
   };
 }
 
@@ -83,6 +83,11 @@ class MultiSourceBfs {
   private laneHops: Float64Array;
   /** Per lane: the last level at which it found new nodes (its eccentricity). */
   private readonly laneEccentricity: Float64Array;
+  /** Per lane: a node at the last level where it found new nodes (kept only when asked for). */
+  private readonly laneFarthest: Float64Array;
+  /** Lanes not yet given a node at this level (scratch for advance, when tracking the farthest nodes). */
+  private readonly want: Uint32Array;
+  private trackFarthest = false;
   /** Lanes whose BFS has ended, per word, already marked seen everywhere. */
   private readonly retired: Uint32Array;
   /** Lanes that ended at this level (scratch for retireEndedLanes). */
@@ -117,12 +122,16 @@ class MultiSourceBfs {
     this.laneSum = new Float64Array(this.lanes);
     this.laneHops = new Float64Array(this.lanes * 16);
     this.laneEccentricity = new Float64Array(this.lanes);
+    this.laneFarthest = new Float64Array(this.lanes);
+    this.want = new Uint32Array(K);
     this.retired = new Uint32Array(K);
     this.ended = new Uint32Array(K);
   }
 
-  run(sources: ArrayLike<number>): BatchResult {
+  run(sources: ArrayLike<number>, farthest = false): BatchResult {
     const result: BatchResult = { histogram: [0], reached: [], distanceSum: [], eccentricity: [], hopCounts: [], maxDistance: 0, arcsScanned: 0, arcsRead: 0 };
+    if (farthest) result.farthest = [];
+    this.trackFarthest = farthest;
     this.plainArcs = 0;
     this.arcsRead = 0;
     for (let first = 0; first < sources.length; first += this.lanes) {
@@ -134,6 +143,7 @@ class MultiSourceBfs {
         result.distanceSum.push(this.laneSum[lane]);
         const far = this.laneEccentricity[lane];
         result.eccentricity.push(far);
+        if (farthest) result.farthest!.push(this.laneFarthest[lane]);
         for (let level = 1; level <= far; level++) result.hopCounts.push(laneHops[(level - 1) * lanes + lane]);
       }
     }
@@ -172,6 +182,7 @@ class MultiSourceBfs {
       }
       this.plainArcs += offsets[s + 1] - offsets[s];
       const bit = 1 << (lane & 31);
+      this.laneFarthest[lane] = s;
       visit[s * K + (lane >>> 5)] |= bit;
       state[s * 2 * K + (lane >>> 5)] |= bit;
     }
@@ -246,6 +257,12 @@ class MultiSourceBfs {
       reached = listedNodes;
     }
 
+
+    const { want, laneFarthest } = this;
+    const track = this.trackFarthest;
+    // Bottom-up steps and the dense relisting list the nodes in node order.
+    const sorted = dense || listSorted;
+    if (track) want.fill(0xffffffff);
     let frontierArcs = 0;
     for (let i = 0; i < reachedSize; i++) {
       const v = reached[i];
@@ -260,6 +277,21 @@ class MultiSourceBfs {
         state[base + w] = seen;
         unseen |= ~seen;
         visit[v * K + w] = fresh;
+        if (track && fresh !== 0) {
+          // Each lane's smallest node of this level: its farthest node if the lane ends here. The
+          // smallest, so that it does not depend on which other sources share the pass.
+          const first = fresh & want[w];
+          want[w] &= ~fresh;
+          if (sorted) {
+            for (let h = first; h !== 0; h &= h - 1) laneFarthest[w * 32 + 31 - Math.clz32(h & -h)] = v;
+          } else {
+            for (let h = fresh; h !== 0; h &= h - 1) {
+              const bit = h & -h;
+              const lane = w * 32 + 31 - Math.clz32(bit);
+              if ((first & bit) !== 0 || v < laneFarthest[lane]) laneFarthest[lane] = v;
+            }
+          }
+        }
         // Add one to the level count of each lane in fresh (ripple carry).
         let carry = fresh;
         for (let b = w * 32; carry !== 0; b++) {

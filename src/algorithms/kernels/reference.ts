@@ -3,19 +3,20 @@
  * Kept simple on purpose: every faster kernel is tested against it.
  */
 import type { Csr } from '../../graph/csr.js';
-import type { BatchResult, KernelFactory } from './types.js';
+import type { BatchResult, KernelFactory, KernelRunOptions } from './types.js';
 
 export const referenceKernel: KernelFactory = (csr: Csr) => {
   const { n, offsets, neighbours } = csr;
   const dist = new Int32Array(n);
   const queue = new Uint32Array(n);
 
-  return (sources: ArrayLike<number>): BatchResult => {
+  return (sources: ArrayLike<number>, options?: KernelRunOptions): BatchResult => {
     const histogram: number[] = [0];
     const reached: number[] = [];
     const distanceSum: number[] = [];
     const eccentricity: number[] = [];
     const hopCounts: number[] = [];
+    const farthest: number[] = [];
     let maxDistance = 0;
     let arcsScanned = 0;
 
@@ -51,7 +52,13 @@ export const referenceKernel: KernelFactory = (csr: Csr) => {
       reached.push(tail - 1);
       distanceSum.push(sum);
       eccentricity.push(far);
+      // The smallest node at that distance (every kernel reports the same one).
+      let farNode = queue[tail - 1];
+      for (let i = tail - 1; i >= 0 && dist[queue[i]] === far; i--) if (queue[i] < farNode) farNode = queue[i];
+      farthest.push(farNode);
     }
-    return { histogram, reached, distanceSum, eccentricity, hopCounts, maxDistance, arcsScanned, arcsRead: arcsScanned };
+    const result: BatchResult = { histogram, reached, distanceSum, eccentricity, hopCounts, maxDistance, arcsScanned, arcsRead: arcsScanned };
+    if (options?.farthest) result.farthest = farthest;
+    return result;
   };
 };

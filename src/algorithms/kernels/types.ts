@@ -26,6 +26,14 @@ export interface BatchResult {
    * arrays empty) when the run takes every node as a source: see workers/bfs-worker.ts.
    */
   hopCounts: number[];
+  /**
+   * Per source, in batch order: one node at distance eccentricity[i] from it
+   * (the source itself when it reaches no one): the smallest such node, so the
+   * same in every kernel and batch. Only when the run was asked for it
+   * ({ farthest: true }). The
+   * exact diameter starts from these (src/algorithms/diameter.ts).
+   */
+  farthest?: number[];
   /** Largest distance seen from any source of the batch. */
   maxDistance: number;
   /**
@@ -43,5 +51,11 @@ export interface BatchResult {
   arcsRead: number;
 }
 
+/** What a run may report beyond the figures every run reports. */
+export interface KernelRunOptions {
+  /** Also report each source's farthest node (BatchResult.farthest). */
+  farthest?: boolean;
+}
+
 /** A kernel is made once per worker (it owns its scratch memory) and then runs batches. */
-export type KernelFactory = (csr: Csr) => (sources: ArrayLike<number>) => BatchResult;
+export type KernelFactory = (csr: Csr) => (sources: ArrayLike<number>, options?: KernelRunOptions) => BatchResult;
