@@ -243,6 +243,7 @@ export async function writeSwg(graph: LoadedGraph, path: string, opts: SwgWriteO
     await writeAt(handle, header, 0, chunk);
     // Gaps between sections are left unwritten: they read back as zeros.
     for (let s = 0; s < bodies.length; s++) await writeAt(handle, bodies[s], sections[s].offset, chunk);
+    await handle.truncate(end); // the padding before an empty last section (no order) is part of the file
     await handle.close();
     handle = undefined;
     await moveIntoPlace(temp, path, opts.force ?? false);
