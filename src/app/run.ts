@@ -370,7 +370,7 @@ async function openQueueRunner(graph: LoadedGraph, s: EstimateSettings): Promise
   if (!looksLikeSwg(path)) throw new UsageError(`--queue needs a .swg file that the workers can read by its path: convert it first (smallworld convert ${graph.file} FILE.swg)`);
   const hash = await graphHash(path);
   const draw = s.exact ? 'exact' : s.precision !== null ? 'order' : `samples ${s.samples}`;
-  return QueueRunner.open({
+  const runner = await QueueRunner.open({
     url: s.queue!,
     graph,
     path,
@@ -378,6 +378,16 @@ async function openQueueRunner(graph: LoadedGraph, s: EstimateSettings): Promise
     key: { seed: s.exact ? 0 : s.seed, draw, largestComponent: s.largestComponent },
     note: (line) => process.stderr.write(`smallworld: ${line}\n`),
   });
+  // Jobs carry sources in original numbers, whatever numbering this process holds the graph in;
+  // each worker maps them to its CSR's (src/app/queue.ts).
+  const order = graph.order;
+  if (!order) return runner;
+  return {
+    nodes: runner.nodes,
+    threads: runner.threads,
+    run: (sourceNodes, opts) => runner.run(sourceNodes.map((v) => order.toOriginal[v]), opts),
+    close: () => runner.close(),
+  };
 }
 
 /** Registers per counter: the default (~2.3% error per counter) unless two copies of n counters would pass ~1 GB. */
