@@ -102,7 +102,7 @@ describe('limits (issue #10)', () => {
     const bytes = readFileSync(path);
     // A header that claims 4.4 billion arcs, with a valid header checksum: only the limit can refuse it.
     bytes.writeBigUInt64LE(4_400_000_000n, 24);
-    bytes.writeUInt32LE(crc32(bytes.subarray(0, 172)) >>> 0, 172);
+    bytes.writeUInt32LE(crc32(bytes.subarray(0, 196)) >>> 0, 196); // the header checksum (.swg version 3)
     writeFileSync(path, bytes);
     const err = await rejected(readSwg(path));
     expect(err).toBeInstanceOf(LimitError);

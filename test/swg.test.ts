@@ -189,6 +189,11 @@ describe('damaged or foreign files', () => {
     const version = Buffer.from(file);
     version.writeUInt32LE(SWG_VERSION + 1, 8);
     expect((await readError(saved(version))).reason).toBe(`unsupported .swg version ${SWG_VERSION + 1} (this smallworld reads version ${SWG_VERSION})`);
+    // A version-2 file (before the order section): asked to convert again.
+    version.writeUInt32LE(2, 8);
+    expect((await readError(saved(version))).reason).toBe(
+      `unsupported .swg version 2 (this smallworld reads version ${SWG_VERSION}): convert the edge list again (smallworld convert EDGES FILE.swg)`,
+    );
   });
 
   it('a graph of the wrong shape behind valid checksums is still refused', async () => {

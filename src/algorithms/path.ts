@@ -15,13 +15,18 @@ import { UsageError } from '../errors.js';
 import { count, LimitError, MAX_MAP_ENTRIES } from '../graph/limits.js';
 import type { LoadedGraph } from '../io/load.js';
 import { ngraphView } from './ngraph-view.js';
+import { internalOf, originalOf } from '../graph/renumber.js';
 
 /** The tokens along a shortest path from `from` to `to`, both included; null when `to` cannot be reached. */
 export function shortestPath(graph: LoadedGraph, from: string, to: string): string[] | null {
-  const a = graph.ids.lookup(from);
-  const b = graph.ids.lookup(to);
-  if (a < 0) throw new UsageError(`no such node id '${from}' in ${graph.file}`);
-  if (b < 0) throw new UsageError(`no such node id '${to}' in ${graph.file}`);
+  // A renumbered CSR (graph.order, src/graph/renumber.ts): ids map in and out. The CLI and the API hand
+  // this the graph in original numbers, so the chain picked among equally short ones is the same as ever.
+  const fromIndex = graph.ids.lookup(from);
+  const toIndex = graph.ids.lookup(to);
+  if (fromIndex < 0) throw new UsageError(`no such node id '${from}' in ${graph.file}`);
+  if (toIndex < 0) throw new UsageError(`no such node id '${to}' in ${graph.file}`);
+  const a = internalOf(graph.order, fromIndex);
+  const b = internalOf(graph.order, toIndex);
   if (a === b) return [from];
   // The view implements only the part of ngraph.graph's interface that the path finders use.
   const view = ngraphView(graph.csr) as unknown as Graph;
@@ -40,5 +45,5 @@ export function shortestPath(graph: LoadedGraph, from: string, to: string): stri
     throw err;
   }
   if (nodes.length === 0) return null;
-  return nodes.reverse().map((node) => graph.ids.token(node.id as number));
+  return nodes.reverse().map((node) => graph.ids.token(originalOf(graph.order, node.id as number)));
 }

@@ -82,9 +82,9 @@ async function withBars<T>(file: string, showProgress: boolean, work: (onProgres
 }
 
 /** Loads one file for a command, with a progress bar unless quiet. */
-async function loadWithBars(file: string, input: ReturnType<typeof checkInputOptions>, showProgress: boolean) {
+async function loadWithBars(file: string, input: ReturnType<typeof checkInputOptions>, showProgress: boolean, numbering: 'original' | 'locality' = 'original') {
   const { loadWithHooks } = await import('./run.js');
-  return withBars(file, showProgress, async (onProgress) => (await loadWithHooks(file, input, { onProgress })).graph);
+  return withBars(file, showProgress, async (onProgress) => (await loadWithHooks(file, input, { onProgress }, numbering)).graph);
 }
 
 /** A command's result: its JSON, or its text. */
@@ -160,7 +160,7 @@ const convert = program
     const { checkSwgTarget, writeSwg } = await import('../io/swg.js');
     await checkSwgTarget(out, { force }); // before the load: a wrong target fails at once
     const t0 = performance.now();
-    const graph = await loadWithBars(edges, input, !o.quiet);
+    const graph = await loadWithBars(edges, input, !o.quiet, 'locality'); // a large graph is saved renumbered (src/graph/renumber.ts)
     await writeSwg(graph, out, { force });
     const s = graph.stats;
     process.stdout.write(

@@ -510,6 +510,9 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
     if (loaded.graph.csr.directed !== d.directed) throw new UnrecoverableError(`${d.graph}: the job is ${d.directed ? 'directed' : 'undirected'}, the file is not`);
     const sources = Uint32Array.from(d.sources);
     for (const s of sources) if (s >= loaded.graph.csr.n) throw new UnrecoverableError(`source ${s} is not a node of ${d.graph}`);
+    // Sources travel in original numbers; a renumbered .swg (src/graph/renumber.ts) runs them in its own.
+    const order = loaded.graph.order;
+    if (order) for (let i = 0; i < sources.length; i++) sources[i] = order.toInternal[sources[i]];
     log(`running ${job.id} (attempt ${job.attemptsMade + 1})`);
     const t0 = performance.now();
     const parts = await loaded.pool.run(sources, {

@@ -93,7 +93,7 @@ export function formatSummary(r: EstimateResult): string {
       ? `HyperBall ${secs(t.estimateSeconds)} (${r.hyperBall?.iterations ?? 0} hops)`
       : `BFS ${secs(t.estimateSeconds)} (${(t.arcsPerSecond / 1e6).toFixed(0)}M plain-BFS arcs/s, ${(t.arcsReadPerSecond / 1e6).toFixed(0)}M read/s, kernel ${r.kernel})`;
   const diameterTime = t.diameterSeconds > 0 ? `, diameter ${secs(t.diameterSeconds)}` : '';
-  lines.push(`  time                    load ${secs(t.loadSeconds)}, ${work}${diameterTime}, total ${secs(t.totalSeconds)}; peak RSS ${mib(t.peakRssBytes)}`);
+  lines.push(`  time                    load ${secs(t.loadSeconds)}${t.renumberSeconds > 0 ? ` (of which renumber ${secs(t.renumberSeconds)})` : ''}, ${work}${diameterTime}, total ${secs(t.totalSeconds)}; peak RSS ${mib(t.peakRssBytes)}`);
   return lines.join('\n');
 }
 

@@ -14,6 +14,7 @@ import { summarize, type Estimate } from '../stats/estimate.js';
 import { estimateFromHyperBall } from '../stats/from-hyperball.js';
 import { seedsFromBatches, type DiameterResult, type DiameterSeeds } from '../algorithms/diameter.js';
 import { largestComponent } from '../graph/components.js';
+import { inOriginalOrder, internalOf, originalOf, renumbered, worthRenumbering, type NodeOrder } from '../graph/renumber.js';
 import { csrBytes, shareCsr, type Csr } from '../graph/csr.js';
 import { DEFAULT_LOG2M, MIN_LOG2M, runHyperBall } from '../algorithms/hyperball/index.js';
 import { defaultKernel, kernelLanes } from '../algorithms/kernels/index.js';
@@ -62,6 +63,8 @@ export interface EstimateResult extends Estimate {
   populationNodes: number;
   timings: {
     loadSeconds: number;
+    /** Of loadSeconds: renumbering the CSR for locality (0 when it was not, or a .swg came renumbered). */
+    renumberSeconds: number;
     estimateSeconds: number;
     diameterSeconds: number;
     totalSeconds: number;
@@ -110,22 +113,38 @@ async function abortable<T>(signal: AbortSignal | undefined, work: () => Promise
   }
 }
 
-/** Reads an edge list or .swg file, with progress and abort. */
-export async function loadWithHooks(file: string, input: LoadOptions, hooks: LongCallOptions): Promise<{ graph: LoadedGraph; seconds: number }> {
+/**
+ * Reads an edge list or .swg file, with progress and abort. `numbering`:
+ * 'original' (default) hands back the CSR in original numbers (a renumbered
+ * .swg is numbered back), for every command whose output depends on the order
+ * of neighbour lists; 'locality' (estimate, convert) renumbers a large graph for
+ * locality (src/graph/renumber.ts) and keeps a renumbered .swg as it is.
+ * `renumberSeconds` is the part of `seconds` spent renumbering either way.
+ */
+export async function loadWithHooks(
+  file: string,
+  input: LoadOptions,
+  hooks: LongCallOptions,
+  numbering: 'original' | 'locality' = 'original',
+): Promise<{ graph: LoadedGraph; seconds: number; renumberSeconds: number }> {
   const report = reporter(file, hooks);
   const t0 = performance.now();
-  const graph = await abortable(hooks.signal, () =>
+  let graph = await abortable(hooks.signal, () =>
     readGraph(file, { ...input, signal: hooks.signal, onProgress: (done, total) => report('load', done, total > 0 ? total : null, 'bytes') }),
   );
   throwIfAborted(hooks.signal);
-  return { graph, seconds: (performance.now() - t0) / 1000 };
+  const t1 = performance.now();
+  const work = numbering === 'original' ? graph.order !== undefined : !graph.order && worthRenumbering(graph.csr);
+  if (work) graph = numbering === 'original' ? inOriginalOrder(graph) : renumbered(graph);
+  const t2 = performance.now();
+  return { graph, seconds: (t2 - t0) / 1000, renumberSeconds: work ? (t2 - t1) / 1000 : 0 };
 }
 
 /** A node's index, or a UsageError naming the file (checked right after the load, before any estimate). */
 export function lookupNode(graph: LoadedGraph, token: string, what: string): number {
   const index = graph.ids.lookup(token);
   if (index < 0) throw new UsageError(`${what} ${token}: no such node id in ${graph.file}`);
-  return index;
+  return internalOf(graph.order, index);
 }
 
 /** Loads `file` and estimates: what the CLI runs per file. */
@@ -133,16 +152,22 @@ export async function estimatePath(file: string, s: EstimateSettings, hooks: Lon
   // --queue: idle workers start loading the graph while this process loads it and draws the sources.
   const announced = s.queue && s.method !== 'hyperball' ? import('./queue.js').then((q) => q.announceGraph(s.queue!, file)) : null;
   try {
-    const { graph, seconds } = await loadWithHooks(file, s.input, hooks);
-    return await estimateLoaded(graph, seconds, s, hooks);
+    const { graph, seconds, renumberSeconds } = await loadWithHooks(file, s.input, hooks, 'locality');
+    return await estimateLoaded(graph, seconds, s, hooks, renumberSeconds);
   } finally {
     await announced?.catch(() => {});
   }
 }
 
 /** One estimate on a loaded graph. `loadSeconds` goes into the timings. */
-export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s: EstimateSettings, hooks: LongCallOptions = {}): Promise<EstimateResult> {
-  const { csr, stats, format } = graph;
+export async function estimateLoaded(
+  graph: LoadedGraph,
+  loadSeconds: number,
+  s: EstimateSettings,
+  hooks: LongCallOptions = {},
+  renumberSeconds = 0,
+): Promise<EstimateResult> {
+  const { csr, stats, format, order } = graph;
   const { signal } = hooks;
   const report = reporter(graph.file, hooks);
   if (s.input.directed !== csr.directed) throw new UsageError(`${graph.file} was loaded ${csr.directed ? 'directed' : 'undirected'}, but this estimate asks for ${s.input.directed ? 'directed' : 'undirected'}`);
@@ -153,7 +178,8 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
 
   // The population: every node, or the largest component's members (sources are drawn from it, and a
   // BFS from a member reaches only members, so every pair counted lies inside it).
-  const members = s.largestComponent ? largestComponent(csr) : null;
+  // Members in original numbers, ascending: the draw below picks positions in this list, as without renumbering.
+  const members = s.largestComponent ? (order ? largestComponentOriginal(csr, order) : largestComponent(csr)) : null;
   const population = members ? (csr.directed ? 'largest weakly connected component' : 'largest connected component') : 'all nodes';
   // Locally the exact diameter follows the estimate, on a thread of its BFS pool (warm, graph mapped),
   // starting from what the sampled BFS found. With --queue this process only waits while the workers
@@ -180,15 +206,16 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
   try {
     try {
       if (s.method === 'hyperball') {
-        estimate = await estimateByHyperBall(csr, s, report, signal);
+        // HyperBall hashes node numbers and sums per node in CSR order: it runs in original numbers.
+        estimate = await estimateByHyperBall(inOriginalOrder(graph).csr, s, report, signal);
       } else {
         // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
         pool = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
         const runner = pool;
         const sampled = await abortable(signal, () =>
           s.precision !== null && !s.exact
-            ? sampleToPrecision(runner, members, s.seed, s.precision, kernel!, report, signal)
-            : sampleOnce(runner, members, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
+            ? sampleToPrecision(runner, members, order, s.seed, s.precision, kernel!, report, signal)
+            : sampleOnce(runner, members, order, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
         );
         estimate = sampled.estimate;
         seeds = sampled.seeds;
@@ -242,6 +269,7 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
     populationNodes: members ? members.length : csr.n,
     timings: {
       loadSeconds,
+      renumberSeconds,
       estimateSeconds: (t2 - t1) / 1000 + closeSeconds,
       // Its own duration (with --queue it ran while the workers did the batches).
       diameterSeconds: timed?.seconds ?? 0,
@@ -256,16 +284,62 @@ export async function estimateLoaded(graph: LoadedGraph, loadSeconds: number, s:
   };
 }
 
-/** Sources from the population: node indices, or positions in `members` mapped to nodes. */
-function drawSources(members: Uint32Array | null, n: number, k: number, seed: number): Uint32Array {
+/**
+ * Sources from the population: node indices, or positions in `members` mapped
+ * to nodes, drawn in original numbers and then mapped to the CSR's (`order`),
+ * so a seed draws the same people whether or not the CSR was renumbered.
+ */
+function drawSources(members: Uint32Array | null, order: NodeOrder | undefined, n: number, k: number, seed: number): Uint32Array {
   const picks = sampleSources(members ? members.length : n, k, seed);
   if (members) for (let i = 0; i < picks.length; i++) picks[i] = members[picks[i]];
+  if (order) for (let i = 0; i < picks.length; i++) picks[i] = order.toInternal[picks[i]];
   return picks;
+}
+
+/**
+ * largestComponent in original numbers on a renumbered CSR: the same members,
+ * ascending, and the same tie-break (the component holding the smallest
+ * original node wins).
+ */
+function largestComponentOriginal(csr: Csr, order: NodeOrder): Uint32Array {
+  const { n, offsets, neighbours } = csr;
+  const parent = new Int32Array(n);
+  for (let v = 0; v < n; v++) parent[v] = v;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  };
+  for (let u = 0; u < n; u++)
+    for (let j = offsets[u]; j < offsets[u + 1]; j++) {
+      const a = find(u);
+      const b = find(neighbours[j]);
+      if (a !== b) parent[a < b ? b : a] = a < b ? a : b;
+    }
+  const size = new Uint32Array(n);
+  const smallest = new Uint32Array(n).fill(0xffffffff); // per root: its smallest original node
+  for (let v = 0; v < n; v++) {
+    const r = find(v);
+    size[r]++;
+    if (order.toOriginal[v] < smallest[r]) smallest[r] = order.toOriginal[v];
+  }
+  let best = -1;
+  for (let r = 0; r < n; r++) {
+    if (parent[r] !== r) continue;
+    if (best < 0 || size[r] > size[best] || (size[r] === size[best] && smallest[r] < smallest[best])) best = r;
+  }
+  const members = new Uint32Array(best < 0 ? 0 : size[best]);
+  let k = 0;
+  for (let v = 0; v < n; v++) if (find(v) === best) members[k++] = order.toOriginal[v];
+  return members.sort();
 }
 
 async function sampleOnce(
   pool: SourceRunner,
   members: Uint32Array | null,
+  order: NodeOrder | undefined,
   samples: number,
   seed: number,
   kernel: string,
@@ -273,7 +347,7 @@ async function sampleOnce(
   signal: AbortSignal | undefined,
 ): Promise<Sampled> {
   const n = members ? members.length : pool.nodes;
-  const sourceNodes = drawSources(members, pool.nodes, samples, seed);
+  const sourceNodes = drawSources(members, order, pool.nodes, samples, seed);
   report('bfs', 0, sourceNodes.length, 'sources');
   const batches = await pool.run(sourceNodes, {
     kernel,
@@ -303,6 +377,7 @@ interface Sampled {
 async function sampleToPrecision(
   pool: SourceRunner,
   members: Uint32Array | null,
+  order: NodeOrder | undefined,
   seed: number,
   target: number,
   kernel: string,
@@ -310,13 +385,13 @@ async function sampleToPrecision(
   signal: AbortSignal | undefined,
 ): Promise<Sampled> {
   const n = members ? members.length : pool.nodes;
-  const order = drawSources(members, pool.nodes, n, seed);
+  const draw = drawSources(members, order, pool.nodes, n, seed);
   const batches: BatchResult[] = [];
   let taken = 0;
   let round = Math.min(256, n);
   report('bfs', 0, n, 'sources');
   for (;;) {
-    const sourceNodes = order.subarray(taken, Math.min(n, taken + round));
+    const sourceNodes = draw.subarray(taken, Math.min(n, taken + round));
     const complete = taken + sourceNodes.length >= n;
     batches.push(
       ...(await pool.run(sourceNodes, {
@@ -346,7 +421,7 @@ async function openQueueRunner(graph: LoadedGraph, s: EstimateSettings): Promise
   if (!looksLikeSwg(path)) throw new UsageError(`--queue needs a .swg file that the workers can read by its path: convert it first (smallworld convert ${graph.file} FILE.swg)`);
   const hash = await graphHash(path);
   const draw = s.exact ? 'exact' : s.precision !== null ? 'order' : `samples ${s.samples}`;
-  return QueueRunner.open({
+  const runner = await QueueRunner.open({
     url: s.queue!,
     graph,
     path,
@@ -354,6 +429,16 @@ async function openQueueRunner(graph: LoadedGraph, s: EstimateSettings): Promise
     key: { seed: s.exact ? 0 : s.seed, draw, largestComponent: s.largestComponent },
     note: (line) => process.stderr.write(`smallworld: ${line}\n`),
   });
+  // Jobs carry sources in original numbers, whatever numbering this process holds the graph in;
+  // each worker maps them to its CSR's (src/app/queue.ts).
+  const order = graph.order;
+  if (!order) return runner;
+  return {
+    nodes: runner.nodes,
+    threads: runner.threads,
+    run: (sourceNodes, opts) => runner.run(sourceNodes.map((v) => order.toOriginal[v]), opts),
+    close: () => runner.close(),
+  };
 }
 
 /** Registers per counter: the default (~2.3% error per counter) unless two copies of n counters would pass ~1 GB. */
@@ -397,12 +482,12 @@ async function runDiameter(
   }
 }
 
-/** One person's exact figures: a single BFS with the reference kernel. */
+/** One person's exact figures: a single BFS with the reference kernel. `index` is in the CSR's numbers (lookupNode's). */
 export function personFigures(graph: LoadedGraph, index: number): PersonFigures {
   const r = referenceKernel(graph.csr)([index]);
   let within = 0;
   return {
-    id: graph.ids.token(index),
+    id: graph.ids.token(originalOf(graph.order, index)),
     reached: r.reached[0],
     meanDistance: r.reached[0] > 0 ? r.distanceSum[0] / r.reached[0] : null,
     degreesOfSeparation: r.reached[0] > 0 ? r.distanceSum[0] / r.reached[0] - 1 : null,

@@ -5,6 +5,7 @@
  */
 import type { Csr } from '../graph/csr.js';
 import type { NodeIds } from '../graph/node-ids.js';
+import type { NodeOrder } from '../graph/renumber.js';
 import type { EdgeListFormat } from './sniff.js';
 
 export interface LoadStats {
@@ -25,8 +26,16 @@ export interface LoadStats {
 
 export interface LoadedGraph {
   file: string;
+  /** In internal numbers: the original ones, or a locality numbering when `order` is set (src/graph/renumber.ts). */
   csr: Csr;
+  /** In original numbers (node i = the i-th node the loader met), whatever the CSR's numbering. */
   ids: NodeIds;
+  /**
+   * Set when the CSR was renumbered for locality: maps original <-> internal numbers. Absent: the
+   * CSR is in original numbers. Only the estimate works on a renumbered CSR (src/app/run.ts maps
+   * sources and people through this); other commands take inOriginalOrder(graph).
+   */
+  order?: NodeOrder;
   format: EdgeListFormat;
   compressed: boolean;
   stats: LoadStats;

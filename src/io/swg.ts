@@ -3,31 +3,38 @@
  * loads at the speed of reading its bytes (no parsing, no id interning for
  * numeric ids, no CSR build).
  *
- * Layout, version 2. Every number little-endian; u64 fields hold integers below 2^53.
+ * Layout, version 3. Every number little-endian; u64 fields hold integers below 2^53.
  *
  *   offset  size  field
  *        0     8  magic "SMALLWLD"
- *        8     4  u32 format version (1)
- *       12     4  u32 flags: bit 0 directed, bit 1 string ids (else numeric); other bits 0
+ *        8     4  u32 format version (3)
+ *       12     4  u32 flags: bit 0 directed, bit 1 string ids (else numeric), bit 2 renumbered; other bits 0
  *       16     8  u64 n (nodes)
  *       24     8  u64 arcs (stored adjacency entries = length of neighbours)
  *       32    48  u64 x 6 load statistics: lines, edgeLines, edges, selfLoops, duplicates, badLines
- *       80    64  u64 x 2 per section (byte offset, byte length): offsets, neighbours, ids, meta
- *      144     8  u64 file size in bytes
- *      152    16  u32 x 4 CRC-32 of each section's bytes: offsets, neighbours, ids, meta
- *      168     4  reserved, 0
- *      172     4  u32 CRC-32 of header bytes 0..171
- *      176        sections, in this order, each starting at a multiple of 8 (zero padding between)
+ *       80    80  u64 x 2 per section (byte offset, byte length): offsets, neighbours, ids, meta, order
+ *      160     8  u64 file size in bytes
+ *      168    20  u32 x 5 CRC-32 of each section's bytes: offsets, neighbours, ids, meta, order
+ *      188     8  reserved, 0
+ *      196     4  u32 CRC-32 of header bytes 0..195
+ *      200        sections, in this order, each starting at a multiple of 8 (zero padding between)
  *
- *   offsets     u32 x (n + 1)   the CSR offsets (src/graph.ts)
- *   neighbours  u32 x arcs      the CSR neighbours: sorted, distinct lists
- *   ids         numeric ids: u32 x n, node i's id, ascending;
- *               string ids: each node's token as UTF-8 followed by '\n', node 0 first
+ *   offsets     u32 x (n + 1)   the CSR offsets (src/graph/csr.ts), in internal node numbers
+ *   neighbours  u32 x arcs      the CSR neighbours: sorted, distinct lists, in internal node numbers
+ *   ids         numeric ids: u32 x n, original node i's id, ascending;
+ *               string ids: each node's token as UTF-8 followed by '\n', original node 0 first
  *               (tokens never contain '\n'; the loader splits lines on it)
  *   meta        UTF-8 JSON object for the small facts of variable size:
  *               {"badLineExamples": [{"line": 12, "reason": "..."}, ...]}; readers ignore other keys
+ *   order       renumbered (flag bit 2): u32 x n, internal node i's original number, a permutation
+ *               of 0..n-1 (src/graph/renumber.ts); otherwise empty, and internal = original numbers
  *
- * The file ends right after the meta section. Padding bytes are not checksummed.
+ * Version 3 added the order section: `convert` saves large graphs renumbered
+ * for locality, so the estimate reads them ready to run. A version-2 file is
+ * refused with a line asking to convert again, rather than read on a second
+ * code path: it holds no more than its edge list, and converting is one command.
+ *
+ * The file ends right after the order section. Padding bytes are not checksummed.
  *
  * Safety: the writer replaces only regular files (checkSwgTarget: never a device,
  * directory, FIFO or symbolic link, and an existing file only with `force`). It
@@ -63,15 +70,17 @@ import type { Csr } from '../graph/csr.js';
 import { IdTable } from '../graph/id-table.js';
 import type { LoadedGraph, LoadStats } from './loaded-graph.js';
 import { NumericIds, StringIds, type NodeIds } from '../graph/node-ids.js';
+import { isPermutation, nodeOrder, type NodeOrder } from '../graph/renumber.js';
 import { crc32 } from 'node:zlib';
 
 export const SWG_MAGIC = new TextEncoder().encode('SMALLWLD');
-export const SWG_VERSION = 2; // 2: CRC-32 checksums (1 had XXH32)
-export const SWG_HEADER_BYTES = 176;
+export const SWG_VERSION = 3; // 3: the order section (2 had none; 1 had XXH32 checksums)
+export const SWG_HEADER_BYTES = 200;
 
 const FLAG_DIRECTED = 1;
 const FLAG_STRING_IDS = 2;
-const KNOWN_FLAGS = FLAG_DIRECTED | FLAG_STRING_IDS;
+const FLAG_RENUMBERED = 4;
+const KNOWN_FLAGS = FLAG_DIRECTED | FLAG_STRING_IDS | FLAG_RENUMBERED;
 
 /** Field positions in the header (see the table above). */
 const AT = {
@@ -85,13 +94,13 @@ const AT = {
   selfLoops: 56,
   duplicates: 64,
   badLines: 72,
-  sections: 80, // 4 x (offset, length)
-  fileBytes: 144,
-  checksums: 152, // 4 x u32
-  headerChecksum: 172,
+  sections: 80, // 5 x (offset, length)
+  fileBytes: 160,
+  checksums: 168, // 5 x u32
+  headerChecksum: 196,
 } as const;
 
-const SECTION_NAMES = ['offsets', 'neighbours', 'ids', 'meta'] as const;
+const SECTION_NAMES = ['offsets', 'neighbours', 'ids', 'meta', 'order'] as const;
 
 /** Reads and writes go in pieces of this size, each through its own byte view (well below MAX_VIEW_BYTES). */
 const IO_CHUNK = 8 << 20;
@@ -202,7 +211,8 @@ export async function writeSwg(graph: LoadedGraph, path: string, opts: SwgWriteO
   await checkSwgTarget(path, opts);
 
   const meta = new TextEncoder().encode(JSON.stringify({ badLineExamples: stats.badLineExamples }));
-  const bodies: Bytes[] = [csr.offsets, csr.neighbours, idBytes(ids), meta];
+  if (graph.order && graph.order.toOriginal.length !== csr.n) throw new Error('writeSwg: the order does not match the nodes');
+  const bodies: Bytes[] = [csr.offsets, csr.neighbours, idBytes(ids), meta, graph.order?.toOriginal ?? new Uint32Array(0)];
   const sections: Section[] = [];
   let end = SWG_HEADER_BYTES;
   for (const body of bodies) {
@@ -211,7 +221,7 @@ export async function writeSwg(graph: LoadedGraph, path: string, opts: SwgWriteO
     end = offset + body.byteLength;
   }
   const checksums = bodies.map((body) => checksum(body, chunk));
-  const header = encodeHeader(csr, !(ids instanceof NumericIds), stats, sections, end, checksums);
+  const header = encodeHeader(csr, !(ids instanceof NumericIds), graph.order !== undefined, stats, sections, end, checksums);
 
   const fail = (err: unknown): never => {
     throw err instanceof InputError ? err : new InputError(path, undefined, describeWriteError(err));
@@ -233,6 +243,7 @@ export async function writeSwg(graph: LoadedGraph, path: string, opts: SwgWriteO
     await writeAt(handle, header, 0, chunk);
     // Gaps between sections are left unwritten: they read back as zeros.
     for (let s = 0; s < bodies.length; s++) await writeAt(handle, bodies[s], sections[s].offset, chunk);
+    await handle.truncate(end); // the padding before an empty last section (no order) is part of the file
     await handle.close();
     handle = undefined;
     await moveIntoPlace(temp, path, opts.force ?? false);
@@ -271,6 +282,7 @@ async function moveIntoPlace(temp: string, path: string, force: boolean): Promis
 function encodeHeader(
   csr: Csr,
   stringIds: boolean,
+  renumbered: boolean,
   stats: LoadStats,
   sections: Section[],
   fileBytes: number,
@@ -280,7 +292,7 @@ function encodeHeader(
   const view = new DataView(header.buffer);
   header.set(SWG_MAGIC, 0);
   view.setUint32(AT.version, SWG_VERSION, true);
-  view.setUint32(AT.flags, (csr.directed ? FLAG_DIRECTED : 0) | (stringIds ? FLAG_STRING_IDS : 0), true);
+  view.setUint32(AT.flags, (csr.directed ? FLAG_DIRECTED : 0) | (stringIds ? FLAG_STRING_IDS : 0) | (renumbered ? FLAG_RENUMBERED : 0), true);
   const u64 = (at: number, value: number) => view.setBigUint64(at, BigInt(value), true);
   u64(AT.n, csr.n);
   u64(AT.arcs, csr.neighbours.length);
@@ -321,6 +333,7 @@ async function writeAt(handle: FileHandle, body: Bytes, position: number, chunk:
 interface Header {
   directed: boolean;
   stringIds: boolean;
+  renumbered: boolean;
   n: number;
   arcs: number;
   stats: Omit<LoadStats, 'nodes' | 'badLineExamples'>;
@@ -355,7 +368,7 @@ export async function readSwg(path: string, opts: { chunkBytes?: number } = {}):
     const header = decodeHeader(head, size, fail, path);
 
     // The CSR arrays go straight into shared memory: no intermediate copy.
-    const [offsetsAt, neighboursAt, idsAt, metaAt] = header.sections;
+    const [offsetsAt, neighboursAt, idsAt, metaAt, orderAt] = header.sections;
     const offsets = new Uint32Array(allocateShared(4 * (header.n + 1), 'offsets', fail));
     await readSection(handle, offsets, offsetsAt.offset, false, header.checksums[0], 'offsets', path, chunk);
     checkOffsets(offsets, header.n, header.arcs, fail);
@@ -376,6 +389,14 @@ export async function readSwg(path: string, opts: { chunkBytes?: number } = {}):
     await readSection(handle, metaRaw, metaAt.offset, false, header.checksums[3], 'meta', path, chunk);
     const { badLineExamples } = decodeMeta(metaRaw, fail);
 
+    let order: NodeOrder | undefined;
+    if (header.renumbered) {
+      const toOriginal = new Uint32Array(header.n);
+      await readSection(handle, toOriginal, orderAt.offset, false, header.checksums[4], 'order', path, chunk);
+      if (!isPermutation(toOriginal)) fail('corrupt .swg file (the order section is not a permutation of the nodes)');
+      order = nodeOrder(toOriginal);
+    }
+
     return {
       file: path,
       csr: { n: header.n, directed: header.directed, offsets, neighbours },
@@ -383,6 +404,7 @@ export async function readSwg(path: string, opts: { chunkBytes?: number } = {}):
       format: SWG_FORMAT,
       compressed: false,
       stats: { ...header.stats, nodes: header.n, badLineExamples },
+      ...(order ? { order } : {}),
     };
   } catch (err) {
     // A failing disk or the like: still one line naming the file.
@@ -402,7 +424,11 @@ function decodeHeader(head: Uint8Array, size: number, fail: (reason: string) => 
   const view = new DataView(head.buffer, head.byteOffset, head.length);
   if (head.length >= AT.version + 4) {
     const version = view.getUint32(AT.version, true);
-    if (version !== SWG_VERSION) fail(`unsupported .swg version ${version} (this smallworld reads version ${SWG_VERSION})`);
+    if (version !== SWG_VERSION)
+      fail(
+        `unsupported .swg version ${version} (this smallworld reads version ${SWG_VERSION})` +
+          (version < SWG_VERSION ? ': convert the edge list again (smallworld convert EDGES FILE.swg)' : ''),
+      );
   }
   if (head.length < SWG_HEADER_BYTES) truncated(`at least ${SWG_HEADER_BYTES}`);
   if (checksum(head.subarray(0, AT.headerChecksum)) !== view.getUint32(AT.headerChecksum, true))
@@ -417,6 +443,7 @@ function decodeHeader(head: Uint8Array, size: number, fail: (reason: string) => 
   if (flags & ~KNOWN_FLAGS) fail(`corrupt .swg file (unknown flags 0x${flags.toString(16)})`);
   const directed = (flags & FLAG_DIRECTED) !== 0;
   const stringIds = (flags & FLAG_STRING_IDS) !== 0;
+  const renumbered = (flags & FLAG_RENUMBERED) !== 0;
   const n = u64(AT.n);
   const arcs = u64(AT.arcs);
   // Beyond what the writer makes: refused with the limit, before anything is allocated.
@@ -431,6 +458,7 @@ function decodeHeader(head: Uint8Array, size: number, fail: (reason: string) => 
     sections[1].length === 4 * arcs,
     stringIds ? sections[2].length >= n : sections[2].length === 4 * n,
     true, // meta: any length
+    sections[4].length === (renumbered ? 4 * n : 0),
   ];
   let end = SWG_HEADER_BYTES;
   sections.forEach((s, i) => {
@@ -451,7 +479,7 @@ function decodeHeader(head: Uint8Array, size: number, fail: (reason: string) => 
   };
   if (stats.edges !== (directed ? arcs : arcs / 2)) fail('corrupt .swg file (edge count disagrees with the arcs)');
   const checksums = SECTION_NAMES.map((_, i) => view.getUint32(AT.checksums + 4 * i, true));
-  return { directed, stringIds, n, arcs, stats, sections, fileBytes, checksums };
+  return { directed, stringIds, renumbered, n, arcs, stats, sections, fileBytes, checksums };
 }
 
 /**
