@@ -45,7 +45,7 @@ import { kernelNames } from '../src/algorithms/kernels/index.js';
 import { sampleSources } from '../src/stats/random.js';
 import { ensureRmat, projectRoot } from './graphs.js';
 import { formatKernelTable, timeKernels } from './kernel-timing.js';
-import { cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
+import { binEnv, cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
 import { measureBadLines } from './bad-lines.js';
 import { conservative, formatGuardTable, judge, MAX_DROP, median, type GuardRow, type GuardSpec } from './guard.js';
 import type { CaseResult, CaseSpec } from './load-case.js';
@@ -90,9 +90,9 @@ async function warm(file: string): Promise<void> {
 }
 
 /** Runs `node args...` in the project root and returns its stdout's last JSON line. */
-function runJsonChild<T>(root: string, args: string[]): Promise<T> {
+function runJsonChild<T>(root: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', reject);
@@ -156,7 +156,7 @@ async function measureLoader(root: string, opts: Options, m: Measurement): Promi
     floorSeconds.push(floor.seconds);
     for (const threads of [1, 2] as const) {
       const spec: CaseSpec = { kind: 'text', file, threads };
-      const ours = await runJsonChild<CaseResult>(root, [loadCase, JSON.stringify(spec)]);
+      const ours = await runJsonChild<CaseResult>(root, [loadCase, JSON.stringify(spec)], binEnv(root)); // as the command runs itself
       oursSeconds[threads].push(ours.seconds);
       counts = `${ours.nodes} nodes, ${ours.edges} edges, ${floor.rows} rows`;
     }

@@ -47,7 +47,7 @@ import { loadGraph } from '../src/io/load.js';
 import { writeSwg } from '../src/io/swg.js';
 import type { CaseResult, CaseSpec } from './load-case.js';
 import { ensureRmat, projectRoot } from './graphs.js';
-import { cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
+import { binEnv, cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
 
 interface Case {
   name: string;
@@ -166,7 +166,8 @@ function runCase(root: string, c: Case): Promise<Run> {
   return new Promise((resolve, reject) => {
     const pressureBefore = cpuPressureMicros();
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    // smallworld's cases run with the environment its command sets itself (binEnv); the floor without.
+    const child = spawn(process.execPath, args, { cwd: root, env: c.floor ? process.env : binEnv(root), stdio: ['ignore', 'pipe', 'inherit'] });
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.on('error', reject);

@@ -54,3 +54,19 @@ export function cpuPressureMicros(): number | null {
     return null;
   }
 }
+
+/**
+ * The environment the `smallworld` command sets for itself on its #! line (`env -S VAR=value node`):
+ * benchmarks run smallworld's own child processes with it, as users run the command, and peers
+ * (the csv-parse floor, graph-tool...) without it.
+ */
+export function binEnv(root: string): NodeJS.ProcessEnv {
+  const first = readFileSync(join(root, 'dist/src/app/cli.js'), 'utf8').split('\n', 1)[0];
+  const m = /^#!\/usr\/bin\/env -S (.*) node$/.exec(first);
+  const extra: Record<string, string> = {};
+  for (const pair of m ? m[1].split(/\s+/) : []) {
+    const at = pair.indexOf('=');
+    if (at > 0) extra[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return { ...process.env, ...extra };
+}

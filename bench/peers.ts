@@ -36,7 +36,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { ensureRmat, projectRoot } from './graphs.js';
-import { cpuPressureMicros, machineInfo } from './machine.js';
+import { binEnv, cpuPressureMicros, machineInfo } from './machine.js';
 
 /** The peers' README insists on Debian's interpreter: the python3-* packages are installed for it only. */
 const PYTHON = '/usr/bin/python3';
@@ -241,7 +241,7 @@ async function runSmallworld(root: string, file: string, o: Options): Promise<Ou
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npx tsc -p .'`);
   const args = [cli, 'estimate', file, '--json', '--quiet', '--samples', String(o.samples), '--seed', String(o.seed), '--threads', String(o.threads)];
   if (o.kernel) args.push('--kernel', o.kernel);
-  const run = await runChild(process.execPath, args, { timeoutSeconds: o.timeoutSeconds });
+  const run = await runChild(process.execPath, args, { timeoutSeconds: o.timeoutSeconds, env: binEnv(root) });
   if (run.timedOut) throw new Error(`smallworld exceeded --timeout ${o.timeoutSeconds} s: no baseline for the ratios`);
   if (run.code !== 0) throw new Error(`smallworld estimate failed (${run.signal ?? `exit ${run.code}`})`);
   const r = JSON.parse(run.stdout) as SmallworldJson; // one pretty-printed object

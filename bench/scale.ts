@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from '../src/app/charts.js';
 import { projectRoot, rmatFile } from './graphs.js';
-import { cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
+import { binEnv, cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
 
 interface Point {
   scale: number;
@@ -55,7 +55,7 @@ interface Point {
 
 function run(root: string, args: string[], what: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: root, env: binEnv(root), stdio: ['ignore', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', reject);

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CaseResult, CaseSpec } from './load-case.js';
 import { projectRoot } from './graphs.js';
+import { binEnv } from './machine.js';
 
 /** xorshift32 over a seed: a deterministic stream of u32. */
 function rng(seed: number): () => number {
@@ -107,7 +108,7 @@ export function writeStringIdPair(edges: number, seed: number, dir: string, forc
 function runCase(spec: CaseSpec): Promise<CaseResult> {
   const script = join(projectRoot(), 'dist/bench/load-case.js');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, JSON.stringify(spec)], { env: binEnv(projectRoot()), stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);

@@ -1,4 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node
+// The line above asks glibc for transparent huge pages on large allocations (the graph's typed
+// arrays): on the VMs measured here, first touches of fresh memory cost 1-2 s per 126 MB with 4 KiB
+// pages and 0.16 s with huge pages, which made the R-MAT scale-20 load 4.6x the csv-parse floor
+// instead of 5.6x (README "Performance"). Other C libraries ignore the variable.
 /**
  * smallworld command line: a thin layer over the library (api.ts). It parses
  * arguments with commander, checks them with the same options.ts the library
