@@ -7,7 +7,7 @@
  * had long lines and the rest short ones.
  */
 import { describe, expect, it } from 'vitest';
-import { buildCsr, buildCsrParallel, buildRange, countDegrees, PARALLEL_BUILD_MIN_ARCS, type BuildRangeTask, type CountTask } from '../src/graph/csr.js';
+import { buildCsr, buildCsrParallel, PARALLEL_BUILD_MIN_ARCS, runBuildTask, type BuildRangeTask, type CountTask } from '../src/graph/csr.js';
 import { EdgeBuffer } from '../src/graph/edges.js';
 import { loadGraph } from '../src/io/load.js';
 import { estimateLines, scanRange } from '../src/io/scan.js';
@@ -48,20 +48,7 @@ function inline(): (task: BuildRangeTask | CountTask) => Promise<number> {
   const queue: Array<() => void> = [];
   return (task) =>
     new Promise((resolve) => {
-      const pieces = task.pieces.map(([buffer, byteOffset, pairs]) => [new Uint32Array(buffer, byteOffset, 2 * pairs), pairs] as const);
-      queue.unshift(() =>
-        resolve(
-          task.kind === 'count' ? countDegrees(pieces, new Uint32Array(task.degrees), task.directed) : buildRange(
-            pieces,
-            new Uint32Array(task.start),
-            new Uint32Array(task.neighbours),
-            new Uint32Array(task.offsets),
-            task.lo,
-            task.hi,
-            task.directed,
-          ),
-        ),
-      );
+      queue.unshift(() => resolve(runBuildTask(task)));
       setImmediate(() => queue.shift()?.());
     });
 }

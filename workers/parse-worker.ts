@@ -3,9 +3,9 @@
  * SharedArrayBuffer (no copy in; its pairs come back in a SharedArrayBuffer,
  * no copy out), or does a share of a parallel CSR build over the shared pairs:
  * counts degrees (countDegrees) or builds the lists of a range of nodes
- * (buildRange).
+ * (buildRange), through runBuildTask.
  */
-import { buildRange, countDegrees, type BuildRangeTask, type CountTask } from '../src/graph/csr.js';
+import { runBuildTask, type BuildRangeTask, type CountTask } from '../src/graph/csr.js';
 import { scanRange, type ScanParams, type ScanResult } from '../src/io/scan.js';
 
 export interface ScanTask {
@@ -17,21 +17,6 @@ export interface ScanTask {
 }
 
 export default function parseTask(task: ScanTask | BuildRangeTask | CountTask): ScanResult | number {
-  if (task.kind === 'count') {
-    const pieces = task.pieces.map(([buffer, byteOffset, pairs]) => [new Uint32Array(buffer, byteOffset, 2 * pairs), pairs] as const);
-    return countDegrees(pieces, new Uint32Array(task.degrees), task.directed);
-  }
-  if (task.kind === 'build') {
-    const pieces = task.pieces.map(([buffer, byteOffset, pairs]) => [new Uint32Array(buffer, byteOffset, 2 * pairs), pairs] as const);
-    return buildRange(
-      pieces,
-      new Uint32Array(task.start),
-      new Uint32Array(task.neighbours),
-      new Uint32Array(task.offsets),
-      task.lo,
-      task.hi,
-      task.directed,
-    );
-  }
+  if (task.kind === 'count' || task.kind === 'build') return runBuildTask(task);
   return scanRange(new Uint8Array(task.block), task.start, task.end, task.params);
 }

@@ -123,21 +123,7 @@ export function buildCsr(
   }
   offsets[n] = write;
 
-  const removed = raw - write;
-  if (removed > 0) {
-    const exact = new Uint32Array(new SharedArrayBuffer(4 * write));
-    exact.set(neighbours.subarray(0, write));
-    neighbours = exact;
-  }
-  const csr: Csr = { n, directed, offsets, neighbours };
-  return {
-    csr,
-    stats: {
-      edges: directed ? write : write / 2,
-      duplicates: directed ? removed : removed / 2,
-      selfLoops,
-    },
-  };
+  return finished(n, directed, offsets, neighbours, raw, write, selfLoops);
 }
 
 /** Builds with more than one thread from this many stored arcs (repeats included) on. */
@@ -229,6 +215,13 @@ export function countDegrees(pieces: ReadonlyArray<readonly [Uint32Array, number
     }
   }
   return selfLoops;
+}
+
+/** Does one task of a parallel build where it is received (a parse worker, or inline in tests). */
+export function runBuildTask(task: BuildRangeTask | CountTask): number {
+  const pieces = task.pieces.map(([buffer, byteOffset, pairs]) => [new Uint32Array(buffer, byteOffset, 2 * pairs), pairs] as const);
+  if (task.kind === 'count') return countDegrees(pieces, new Uint32Array(task.degrees), task.directed);
+  return buildRange(pieces, new Uint32Array(task.start), new Uint32Array(task.neighbours), new Uint32Array(task.offsets), task.lo, task.hi, task.directed);
 }
 
 /** Runs one task of a parallel build somewhere (a worker pool, or inline in tests); both kinds answer a count. */
@@ -329,15 +322,19 @@ export async function buildCsrParallel(
   }
   offsets[n] = write;
 
+  return finished(n, directed, offsets, neighbours, raw, write, selfLoops);
+}
+
+/** The CSR once its lists are deduplicated in place: `write` of `raw` arcs kept, the array cut to size. */
+function finished(n: number, directed: boolean, offsets: Uint32Array, neighbours: Uint32Array, raw: number, write: number, selfLoops: number): { csr: Csr; stats: BuildStats } {
   const removed = raw - write;
   if (removed > 0) {
     const exact = new Uint32Array(new SharedArrayBuffer(4 * write));
     exact.set(neighbours.subarray(0, write));
     neighbours = exact;
   }
-  const csr: Csr = { n, directed, offsets, neighbours };
   return {
-    csr,
+    csr: { n, directed, offsets, neighbours },
     stats: {
       edges: directed ? write : write / 2,
       duplicates: directed ? removed : removed / 2,
@@ -347,7 +344,7 @@ export async function buildCsrParallel(
 }
 
 /** Sorts a[from, to) ascending, cheaply when it is already sorted or short. */
-function sortList(a: Uint32Array, from: number, to: number): void {
+export function sortList(a: Uint32Array, from: number, to: number): void {
   let sorted = true;
   for (let j = from + 1; j < to; j++) {
     if (a[j] < a[j - 1]) {

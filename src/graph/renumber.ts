@@ -19,7 +19,7 @@
  * (distances, reached counts, eccentricities, the diameter) do not depend on
  * node numbers at all.
  */
-import type { Csr } from './csr.js';
+import { sortList, type Csr } from './csr.js';
 
 export type RenumberMethod = 'degree' | 'bfs';
 
@@ -145,24 +145,9 @@ export function permuteCsr(csr: Csr, order: NodeOrder, direction: 'in' | 'out' =
     const from = out[i];
     let k = from;
     for (let j = offsets[v], stop = offsets[v + 1]; j < stop; j++) adj[k++] = oldToNew[neighbours[j]];
-    if (k - from > INSERTION_MAX) adj.subarray(from, k).sort();
-    else insertionSort(adj, from, k);
+    sortList(adj, from, k);
   }
   return { n, directed, offsets: out, neighbours: adj };
-}
-
-const INSERTION_MAX = 48;
-
-function insertionSort(a: Uint32Array, from: number, to: number): void {
-  for (let j = from + 1; j < to; j++) {
-    const x = a[j];
-    let k = j - 1;
-    while (k >= from && a[k] > x) {
-      a[k + 1] = a[k];
-      k--;
-    }
-    a[k + 1] = x;
-  }
 }
 
 /** A loaded graph's parts renumbering touches (LoadedGraph has them; kept structural so this module imports no io). */

@@ -18,7 +18,7 @@ import type { IdCollector } from '../graph/node-ids.js';
 import { createPool, destroyPool } from '../parallel/pool.js';
 import { readWindow, splitPlainLine, type RecordSink } from './records.js';
 import { ShardScanner } from './intern-scan.js';
-import { lastLineEnd, scanRange, type ScanParams, type ScanResult } from './scan.js';
+import { lastLineEnd, scanRange, splitRanges, type ScanParams, type ScanResult } from './scan.js';
 import type { EdgeListFormat } from './sniff.js';
 
 const BLOCK_BYTES = 16 << 20;
@@ -122,22 +122,6 @@ class BlockReader {
   async *remaining(): AsyncGenerator<Buffer> {
     for (let c = await this.nextChunk(); c; c = await this.nextChunk()) yield c;
   }
-}
-
-/** Splits [0, cut) into `parts` ranges that each end just after a line end. */
-function splitRanges(block: Uint8Array, cut: number, parts: number): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  let start = 0;
-  for (let p = 1; p < parts && start < cut; p++) {
-    const target = Math.floor((cut * p) / parts);
-    if (target <= start) continue;
-    const end = lastLineEnd(block, start, target);
-    if (end <= start) continue;
-    ranges.push([start, end]);
-    start = end;
-  }
-  if (start < cut) ranges.push([start, cut]);
-  return ranges;
 }
 
 /** Just after the terminator of the line holding byte `at` (CRLF counts as one), or `limit`. */

@@ -18,7 +18,7 @@ import { hashBytes, IdTable, type IdTableState } from '../graph/id-table.js';
 import type { EdgeBuffer } from '../graph/edges.js';
 import { releaseNow, rewriteRange, spreadBytes, spreadLengths, type ShardedIds } from '../graph/intern.js';
 import { createPool, destroyPool } from '../parallel/pool.js';
-import { lastLineEnd, scanRange, type ScanParams, type ScanResult } from './scan.js';
+import { scanRange, splitRanges, type ScanParams, type ScanResult } from './scan.js';
 
 export interface TokenTask {
   kind: 'tokens';
@@ -152,22 +152,6 @@ export function internTask(task: InternTask): InternResult {
   }
   flush();
   return { state: table.state() };
-}
-
-/** Splits [0, cut) into `parts` ranges that each end just after a line end. */
-function splitRanges(block: Uint8Array, cut: number, parts: number): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  let start = 0;
-  for (let p = 1; p < parts && start < cut; p++) {
-    const target = Math.floor((cut * p) / parts);
-    if (target <= start) continue;
-    const end = lastLineEnd(block, start, target);
-    if (end <= start) continue;
-    ranges.push([start, end]);
-    start = end;
-  }
-  if (start < cut) ranges.push([start, cut]);
-  return ranges;
 }
 
 /** Scans whole blocks in string mode on a pool of its own: tokens by range, then ids by shard. */

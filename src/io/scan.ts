@@ -256,3 +256,19 @@ export function lastLineEnd(bytes: Uint8Array, start: number, end: number): numb
   for (let i = end - 2; i >= start; i--) if (bytes[i] === CR) return i + 1;
   return 0;
 }
+
+/** Splits [0, cut) into `parts` ranges that each end just after a line end. */
+export function splitRanges(block: Uint8Array, cut: number, parts: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let start = 0;
+  for (let p = 1; p < parts && start < cut; p++) {
+    const target = Math.floor((cut * p) / parts);
+    if (target <= start) continue;
+    const end = lastLineEnd(block, start, target);
+    if (end <= start) continue;
+    ranges.push([start, end]);
+    start = end;
+  }
+  if (start < cut) ranges.push([start, cut]);
+  return ranges;
+}
