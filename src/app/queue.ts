@@ -115,18 +115,23 @@ export async function announceGraph(url: string, file: string): Promise<void> {
   if (!looksLikeSwg(file)) return;
   const { Redis } = await import('ioredis');
   const { QueueEventsProducer } = await import('bullmq');
-  const connection = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const connection = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 2000 });
   connection.on('error', () => {});
+  let timer: NodeJS.Timeout | undefined;
   try {
     const path = resolve(file);
     const producer = new QueueEventsProducer(QUEUE_NAME, { connection });
     producer.on('error', () => {});
-    // The events stream's length is BullMQ's default (10,000), not the producer's 1,000.
-    await producer.publishEvent({ eventName: GRAPH_EVENT, path, hash: await graphHash(path) }, 10_000);
-    await producer.close();
+    // The events stream's length is BullMQ's default (10,000), not the producer's 1,000. At most 2 s:
+    // an unreachable server is reported by the run itself.
+    await Promise.race([
+      producer.publishEvent({ eventName: GRAPH_EVENT, path, hash: await graphHash(path) }, 10_000).then(() => producer.close()),
+      new Promise((r) => (timer = setTimeout(r, 2000))),
+    ]);
   } catch {
     // a hint only
   } finally {
+    clearTimeout(timer);
     connection.disconnect();
   }
 }

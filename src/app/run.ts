@@ -150,13 +150,11 @@ export function lookupNode(graph: LoadedGraph, token: string, what: string): num
 /** Loads `file` and estimates: what the CLI runs per file. */
 export async function estimatePath(file: string, s: EstimateSettings, hooks: LongCallOptions = {}): Promise<EstimateResult> {
   // --queue: idle workers start loading the graph while this process loads it and draws the sources.
-  const announced = s.queue && s.method !== 'hyperball' ? import('./queue.js').then((q) => q.announceGraph(s.queue!, file)) : null;
-  try {
-    const { graph, seconds, renumberSeconds } = await loadWithHooks(file, s.input, hooks, 'locality');
-    return await estimateLoaded(graph, seconds, s, hooks, renumberSeconds);
-  } finally {
-    await announced?.catch(() => {});
-  }
+  // Announced first, not beside the load: the Redis client and BullMQ take ~0.3 s of this thread to
+  // import, which the run needs anyway, and the workers then start that much sooner.
+  if (s.queue && s.method !== 'hyperball') await (await import('./queue.js')).announceGraph(s.queue, file);
+  const { graph, seconds, renumberSeconds } = await loadWithHooks(file, s.input, hooks, 'locality');
+  return estimateLoaded(graph, seconds, s, hooks, renumberSeconds);
 }
 
 /** One estimate on a loaded graph. `loadSeconds` goes into the timings. */
@@ -181,20 +179,13 @@ export async function estimateLoaded(
   // Members in original numbers, ascending: the draw below picks positions in this list, as without renumbering.
   const members = s.largestComponent ? (order ? largestComponentOriginal(csr, order) : largestComponent(csr)) : null;
   const population = members ? (csr.directed ? 'largest weakly connected component' : 'largest connected component') : 'all nodes';
-  // Locally the exact diameter follows the estimate, on a thread of its BFS pool (warm, graph mapped),
-  // starting from what the sampled BFS found. With --queue this process only waits while the workers
-  // run the batches, so the diameter runs here meanwhile, in a worker of its own and without seeds
-  // (stopped if the estimate fails).
-  const timedDiameter = (runner: SourceRunner | null, seeds: DiameterSeeds | null, stop: AbortSignal | undefined) => {
+  // The exact diameter follows the estimate, starting from what the sampled BFS found: on a thread of
+  // the BFS pool (warm, graph mapped), or with --queue in a worker of its own. (Run beside the queue's
+  // batches instead, unseeded, it made a two-core machine running its own workers slower.)
+  const timedDiameter = (runner: SourceRunner | null, seeds: DiameterSeeds | null) => {
     const t = performance.now();
-    return runDiameter(csr, runner, s.diameterBudgetSeconds, seeds, report, stop).then((result) => ({ result, seconds: (performance.now() - t) / 1000 }));
+    return runDiameter(csr, runner, s.diameterBudgetSeconds, seeds, report, signal).then((result) => ({ result, seconds: (performance.now() - t) / 1000 }));
   };
-  const diameterStop = new AbortController();
-  const overlapped =
-    s.queue && s.method !== 'hyperball' && s.diameterBudgetSeconds > 0
-      ? timedDiameter(null, null, signal ? AbortSignal.any([signal, diameterStop.signal]) : diameterStop.signal)
-      : null;
-  overlapped?.catch(() => {}); // awaited below; an estimate that fails first stops it
   let estimate: Estimate;
   // What the sampled BFS learnt about eccentricities: where the exact diameter starts.
   let seeds: DiameterSeeds | null = null;
@@ -204,32 +195,26 @@ export async function estimateLoaded(
   let t2: number;
   let t3 = 0;
   try {
-    try {
-      if (s.method === 'hyperball') {
-        // HyperBall hashes node numbers and sums per node in CSR order: it runs in original numbers.
-        estimate = await estimateByHyperBall(inOriginalOrder(graph).csr, s, report, signal);
-      } else {
-        // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
-        pool = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
-        const runner = pool;
-        const sampled = await abortable(signal, () =>
-          s.precision !== null && !s.exact
-            ? sampleToPrecision(runner, members, order, s.seed, s.precision, kernel!, report, signal)
-            : sampleOnce(runner, members, order, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
-        );
-        estimate = sampled.estimate;
-        seeds = sampled.seeds;
-      }
-    } catch (err) {
-      diameterStop.abort(err);
-      await overlapped?.catch(() => {});
-      throw err;
+    if (s.method === 'hyperball') {
+      // HyperBall hashes node numbers and sums per node in CSR order: it runs in original numbers.
+      estimate = await estimateByHyperBall(inOriginalOrder(graph).csr, s, report, signal);
+    } else {
+      // --queue: the batches run on the queue's workers (src/app/queue.ts), the rest stays here.
+      pool = s.queue ? await openQueueRunner(graph, s) : new BfsPool(csr, s.threads);
+      const runner = pool;
+      const sampled = await abortable(signal, () =>
+        s.precision !== null && !s.exact
+          ? sampleToPrecision(runner, members, order, s.seed, s.precision, kernel!, report, signal)
+          : sampleOnce(runner, members, order, s.exact ? (members ? members.length : csr.n) : s.samples, s.seed, kernel!, report, signal),
+      );
+      estimate = sampled.estimate;
+      seeds = sampled.seeds;
     }
     person = personIndex < 0 ? null : personFigures(graph, personIndex);
     t2 = performance.now();
 
     // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs; in a worker thread.
-    timed = overlapped ? await overlapped : s.diameterBudgetSeconds > 0 ? await timedDiameter(pool, seeds, signal) : null;
+    timed = s.diameterBudgetSeconds > 0 ? await timedDiameter(pool, seeds) : null;
   } finally {
     t3 = performance.now();
     if (pool) await pool.close();
@@ -271,7 +256,6 @@ export async function estimateLoaded(
       loadSeconds,
       renumberSeconds,
       estimateSeconds: (t2 - t1) / 1000 + closeSeconds,
-      // Its own duration (with --queue it ran while the workers did the batches).
       diameterSeconds: timed?.seconds ?? 0,
       totalSeconds: loadSeconds + (t4 - t1) / 1000,
       peakRssBytes: peakRss,
