@@ -177,21 +177,14 @@ export async function estimateLoaded(
   // The population: every node, or the largest component's members (sources are drawn from it, and a
   // BFS from a member reaches only members, so every pair counted lies inside it).
   // Members in original numbers, ascending: the draw below picks positions in this list, as without renumbering.
-  const members = s.largestComponent ? (order ? largestComponentOriginal(csr, order) : largestComponent(csr)) : null;
+  const members = s.largestComponent ? largestComponent(csr, order?.toOriginal) : null;
   const population = members ? (csr.directed ? 'largest weakly connected component' : 'largest connected component') : 'all nodes';
-  // The exact diameter follows the estimate, starting from what the sampled BFS found: on a thread of
-  // the BFS pool (warm, graph mapped), or with --queue in a worker of its own. (Run beside the queue's
-  // batches instead, unseeded, it made a two-core machine running its own workers slower.)
-  const timedDiameter = (runner: SourceRunner | null, seeds: DiameterSeeds | null) => {
-    const t = performance.now();
-    return runDiameter(csr, runner, s.diameterBudgetSeconds, seeds, report, signal).then((result) => ({ result, seconds: (performance.now() - t) / 1000 }));
-  };
   let estimate: Estimate;
   // What the sampled BFS learnt about eccentricities: where the exact diameter starts.
   let seeds: DiameterSeeds | null = null;
   let pool: SourceRunner | null = null;
   let person: PersonFigures | null;
-  let timed: { result: DiameterResult; seconds: number } | null;
+  let diameter: DiameterResult | null;
   let t2: number;
   let t3 = 0;
   try {
@@ -213,13 +206,14 @@ export async function estimateLoaded(
     person = personIndex < 0 ? null : personFigures(graph, personIndex);
     t2 = performance.now();
 
-    // The exact diameter: iFUB on undirected graphs, a few BFS runs on social graphs; in a worker thread.
-    timed = s.diameterBudgetSeconds > 0 ? await timedDiameter(pool, seeds) : null;
+    // The exact diameter follows the estimate, starting from what the sampled BFS found: on a thread of
+    // the BFS pool (warm, graph mapped), or with --queue in a worker of its own. (Run beside the queue's
+    // batches instead, unseeded, it made a two-core machine running its own workers slower.)
+    diameter = s.diameterBudgetSeconds > 0 ? await runDiameter(csr, pool, s.diameterBudgetSeconds, seeds, report, signal) : null;
   } finally {
     t3 = performance.now();
     if (pool) await pool.close();
   }
-  const diameter = timed?.result ?? null;
   // Closing the pool counts with the estimate, as when it closed before the diameter.
   const closeSeconds = (performance.now() - t3) / 1000;
   const t4 = performance.now();
@@ -256,7 +250,7 @@ export async function estimateLoaded(
       loadSeconds,
       renumberSeconds,
       estimateSeconds: (t2 - t1) / 1000 + closeSeconds,
-      diameterSeconds: timed?.seconds ?? 0,
+      diameterSeconds: diameter ? (t3 - t2) / 1000 : 0,
       totalSeconds: loadSeconds + (t4 - t1) / 1000,
       peakRssBytes: peakRss,
       peakRssBytesPerEdge: peakRss / Math.max(stats.edges, 1),
@@ -278,46 +272,6 @@ function drawSources(members: Uint32Array | null, order: NodeOrder | undefined, 
   if (members) for (let i = 0; i < picks.length; i++) picks[i] = members[picks[i]];
   if (order) for (let i = 0; i < picks.length; i++) picks[i] = order.toInternal[picks[i]];
   return picks;
-}
-
-/**
- * largestComponent in original numbers on a renumbered CSR: the same members,
- * ascending, and the same tie-break (the component holding the smallest
- * original node wins).
- */
-function largestComponentOriginal(csr: Csr, order: NodeOrder): Uint32Array {
-  const { n, offsets, neighbours } = csr;
-  const parent = new Int32Array(n);
-  for (let v = 0; v < n; v++) parent[v] = v;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  };
-  for (let u = 0; u < n; u++)
-    for (let j = offsets[u]; j < offsets[u + 1]; j++) {
-      const a = find(u);
-      const b = find(neighbours[j]);
-      if (a !== b) parent[a < b ? b : a] = a < b ? a : b;
-    }
-  const size = new Uint32Array(n);
-  const smallest = new Uint32Array(n).fill(0xffffffff); // per root: its smallest original node
-  for (let v = 0; v < n; v++) {
-    const r = find(v);
-    size[r]++;
-    if (order.toOriginal[v] < smallest[r]) smallest[r] = order.toOriginal[v];
-  }
-  let best = -1;
-  for (let r = 0; r < n; r++) {
-    if (parent[r] !== r) continue;
-    if (best < 0 || size[r] > size[best] || (size[r] === size[best] && smallest[r] < smallest[best])) best = r;
-  }
-  const members = new Uint32Array(best < 0 ? 0 : size[best]);
-  let k = 0;
-  for (let v = 0; v < n; v++) if (find(v) === best) members[k++] = order.toOriginal[v];
-  return members.sort();
 }
 
 async function sampleOnce(
@@ -389,11 +343,12 @@ async function sampleToPrecision(
       })),
     );
     taken += sourceNodes.length;
-    const seeds = seedsFromBatches(batches);
+    // Read before a complete run's eccentricities are dropped below.
+    const seeds = complete ? seedsFromBatches(batches) : null;
     if (complete) for (const b of batches) b.eccentricity = b.hopCounts = [];
     const estimate = summarize(batches, n);
     const ci = estimate.meanDistanceCi95;
-    if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return { estimate, seeds };
+    if (taken >= n || (ci !== null && (ci[1] - ci[0]) / 2 <= target)) return { estimate, seeds: seeds ?? seedsFromBatches(batches) };
     round *= 2;
   }
 }

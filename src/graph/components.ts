@@ -5,8 +5,12 @@
  */
 import type { Csr } from './csr.js';
 
-/** The members of the largest (weakly) connected component, ascending; ties go to the one with the smallest node. */
-export function largestComponent(csr: Csr): Uint32Array {
+/**
+ * The members of the largest (weakly) connected component, ascending; ties go to the one with the
+ * smallest node. With `toOriginal` (a renumbered CSR, src/graph/renumber.ts) "smallest" and the
+ * members are in original numbers, so the answer is the one the unrenumbered graph gives.
+ */
+export function largestComponent(csr: Csr, toOriginal?: Uint32Array): Uint32Array {
   const { n, offsets, neighbours } = csr;
   const parent = new Int32Array(n);
   for (let v = 0; v < n; v++) parent[v] = v;
@@ -25,11 +29,21 @@ export function largestComponent(csr: Csr): Uint32Array {
     }
   }
   const size = new Uint32Array(n);
-  for (let v = 0; v < n; v++) size[find(v)]++;
-  let best = 0;
-  for (let v = 1; v < n; v++) if (size[v] > size[best]) best = v;
-  const members = new Uint32Array(size[best]);
+  // Per root, its smallest original node; without toOriginal the root is its component's smallest node.
+  const smallest = toOriginal ? new Uint32Array(n).fill(0xffffffff) : null;
+  for (let v = 0; v < n; v++) {
+    const r = find(v);
+    size[r]++;
+    if (smallest && toOriginal![v] < smallest[r]) smallest[r] = toOriginal![v];
+  }
+  const rank = (r: number) => (smallest ? smallest[r] : r);
+  let best = -1;
+  for (let r = 0; r < n; r++) {
+    if (parent[r] !== r) continue;
+    if (best < 0 || size[r] > size[best] || (size[r] === size[best] && rank(r) < rank(best))) best = r;
+  }
+  const members = new Uint32Array(best < 0 ? 0 : size[best]);
   let k = 0;
-  for (let v = 0; v < n; v++) if (parent[v] === best || find(v) === best) members[k++] = v;
-  return members;
+  for (let v = 0; v < n; v++) if (find(v) === best) members[k++] = toOriginal ? toOriginal[v] : v;
+  return toOriginal ? members.sort() : members;
 }

@@ -202,13 +202,7 @@ export class IdTable {
   /** UTF-8 of `token` into scratch; returns its length. ASCII (the common case) without TextEncoder. */
   private encode(token: string): number {
     if (token.length * 3 > this.scratch.length) this.scratch = new Uint8Array(token.length * 3);
-    const scratch = this.scratch;
-    for (let k = 0; k < token.length; k++) {
-      const c = token.charCodeAt(k);
-      if (c >= 0x80) return encoder.encodeInto(token, scratch).written;
-      scratch[k] = c;
-    }
-    return token.length;
+    return encodeToken(token, this.scratch);
   }
 
   private growArena(needed: number): void {
@@ -287,4 +281,14 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** Writes `token`'s UTF-8 bytes into `scratch` (3 bytes per UTF-16 unit must fit) and returns their count; ASCII by a plain loop. */
+export function encodeToken(token: string, scratch: Uint8Array): number {
+  for (let k = 0; k < token.length; k++) {
+    const c = token.charCodeAt(k);
+    if (c >= 0x80) return encoder.encodeInto(token, scratch).written;
+    scratch[k] = c;
+  }
+  return token.length;
 }

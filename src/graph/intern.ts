@@ -24,9 +24,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { EdgeBuffer } from './edges.js';
-import { hashBytes, IdTable, type IdTableState } from './id-table.js';
-
-const encoder = new TextEncoder();
+import { encodeToken, hashBytes, IdTable, type IdTableState } from './id-table.js';
 
 export class ShardedIds {
   readonly shards: number;
@@ -60,17 +58,7 @@ export class ShardedIds {
 
   intern(token: string): number {
     if (token.length * 3 > this.scratch.length) this.scratch = new Uint8Array(token.length * 3);
-    const scratch = this.scratch;
-    let length = token.length;
-    for (let k = 0; k < token.length; k++) {
-      const c = token.charCodeAt(k);
-      if (c >= 0x80) {
-        length = encoder.encodeInto(token, scratch).written;
-        break;
-      }
-      scratch[k] = c;
-    }
-    return this.internBytes(scratch, 0, length);
+    return this.internBytes(this.scratch, 0, encodeToken(token, this.scratch));
   }
 
   /** Shard s's state, for a worker (the arrays are shared, not copied). */
