@@ -27,7 +27,8 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
 import { defaultKernel, kernelLanes } from '../algorithms/kernels/index.js';
-import { BfsPool, type RunOptions } from '../parallel/bfs-pool.js';
+import { BfsPool, type DiameterTask, type RunOptions } from '../parallel/bfs-pool.js';
+import type { DiameterResult } from '../algorithms/diameter.js';
 import type { LoadedGraph } from '../io/load.js';
 
 export { QUEUE_ENV, QUEUE_NAME, checkQueueUrl, redactText, redactUrl } from './queue-url.js';
@@ -104,6 +105,14 @@ export const RUNS_QUEUE = `${QUEUE_NAME}-runs`;
 
 /** The QueueEvents event a coordinator publishes to announce the graph of the run it is starting. */
 const GRAPH_EVENT = 'smallworld-graph';
+/**
+ * The Redis stream QueueEvents reads: BullMQ's key for the queue's events (prefix 'bull', QueueKeys).
+ * The announce writes it with ioredis alone, as QueueEventsProducer.publishEvent does (XADD, fields
+ * `event` and the event's own, trimmed to about 10,000 entries like BullMQ's), because importing
+ * BullMQ costs the coordinator ~0.15 s before the workers hear of the graph. test/queue.test.ts checks
+ * that workers hear it.
+ */
+const EVENTS_STREAM = `bull:${QUEUE_NAME}:events`;
 
 /**
  * Tells idle workers which graph is coming (its path and hash), before the coordinator loads the
@@ -114,18 +123,15 @@ const GRAPH_EVENT = 'smallworld-graph';
 export async function announceGraph(url: string, file: string): Promise<void> {
   if (!looksLikeSwg(file)) return;
   const { Redis } = await import('ioredis');
-  const { QueueEventsProducer } = await import('bullmq');
   const connection = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 2000 });
   connection.on('error', () => {});
   let timer: NodeJS.Timeout | undefined;
   try {
     const path = resolve(file);
-    const producer = new QueueEventsProducer(QUEUE_NAME, { connection });
-    producer.on('error', () => {});
-    // The events stream's length is BullMQ's default (10,000), not the producer's 1,000. At most 2 s:
-    // an unreachable server is reported by the run itself.
+    const hash = await graphHash(path);
+    // At most 2 s: an unreachable server is reported by the run itself.
     await Promise.race([
-      producer.publishEvent({ eventName: GRAPH_EVENT, path, hash: await graphHash(path) }, 10_000).then(() => producer.close()),
+      connection.xadd(EVENTS_STREAM, 'MAXLEN', '~', '10000', '*', 'event', GRAPH_EVENT, 'path', path, 'hash', hash),
       new Promise((r) => (timer = setTimeout(r, 2000))),
     ]);
   } catch {
@@ -148,9 +154,25 @@ export interface BatchJob {
   directed: boolean;
   kernel: string;
   keepHopCounts: boolean;
+  /**
+   * Also return each source's farthest node (BatchResult.farthest), where the exact diameter starts.
+   * In the .swg's own node numbers, which the coordinator holds too: the hash says it is the same file.
+   */
+  farthest?: boolean;
   /** Node indices, in source order. */
   sources: number[];
 }
+
+/** The exact diameter as a job (QueueRunner.diameter): seeds in the .swg's own node numbers. */
+export interface DiameterJob {
+  graph: string;
+  hash: string;
+  directed: boolean;
+  diameter: { timeBudgetSeconds?: number; seeds?: { lower: number; periphery: number[] } };
+}
+
+/** Every job: retried with backoff, kept after it ends so a coordinator started again finds it. */
+const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: false, removeOnFail: false } as const;
 
 /** What identifies a run: everything that changes which sources are drawn or what a batch computes. */
 export interface RunKey {
@@ -176,6 +198,7 @@ export function jobIdOf(runId: string, start: number, end: number, keepHopCounts
 export function concatBatches(parts: BatchResult[]): BatchResult {
   const histogram: number[] = [];
   const out: BatchResult = { histogram, reached: [], distanceSum: [], eccentricity: [], hopCounts: [], maxDistance: 0, arcsScanned: 0, arcsRead: 0 };
+  if (parts.length > 0 && parts.every((p) => p.farthest)) out.farthest = parts.flatMap((p) => p.farthest!);
   for (const p of parts) {
     for (let d = 0; d < p.histogram.length; d++) histogram[d] = (histogram[d] ?? 0) + p.histogram[d];
     out.reached.push(...p.reached);
@@ -189,12 +212,23 @@ export function concatBatches(parts: BatchResult[]): BatchResult {
   return out;
 }
 
+/** Checks a worker's diameter before it is reported. */
+function checkDiameter(r: unknown, jobId: string): DiameterResult {
+  const d = r as DiameterResult;
+  const int = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  if (!d || !(d.diameter === null || int(d.diameter)) || !Array.isArray(d.bounds) || d.bounds.length !== 2 || !d.bounds.every(int) || !int(d.bfsRuns) || typeof d.exact !== 'boolean')
+    throw new Error(`queue job ${jobId}: the worker's diameter is malformed`);
+  return d;
+}
+
 /** Checks a worker's answer before it is merged: the right number of sources, integers only. */
 function checkResult(r: unknown, count: number, jobId: string): BatchResult {
   const b = r as BatchResult;
   const ints = (a: unknown) => Array.isArray(a) && a.every((x) => Number.isSafeInteger(x) && x >= 0);
   if (!b || !ints(b.histogram) || !ints(b.reached) || !ints(b.distanceSum) || !ints(b.eccentricity) || !ints(b.hopCounts) || b.reached.length !== count || b.distanceSum.length !== count)
     throw new Error(`queue job ${jobId}: the worker's result is malformed`);
+  // Farthest nodes only seed the diameter's search: a result without them (or with odd ones) is still exact.
+  if (b.farthest !== undefined && !(ints(b.farthest) && b.farthest.length === count)) delete b.farthest;
   return b;
 }
 
@@ -294,9 +328,6 @@ export class QueueRunner {
       done += b.sources.length;
       opts.onProgress?.(done);
     };
-    const failure = (index: number, reason: string) => {
-      throw new InputError(this.o.path, undefined, `queue job ${batches[index].id} failed: ${redactText(reason)}`);
-    };
 
     // One BullMQ flow per run (per round with --precision): a parent job in RUNS_QUEUE, which no
     // worker takes, with the batches as its children. BullMQ adds a flow atomically, so after a
@@ -307,8 +338,8 @@ export class QueueRunner {
     const childOf = (b: (typeof batches)[number]) => ({
       name: 'batch',
       queueName: QUEUE_NAME,
-      data: { runId, batch: b.index, graph: this.o.path, hash: this.o.hash, directed: this.o.graph.csr.directed, kernel, keepHopCounts: keep, sources: b.sources } satisfies BatchJob,
-      opts: { jobId: b.id, attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: false, removeOnFail: false },
+      data: { runId, batch: b.index, graph: this.o.path, hash: this.o.hash, directed: this.o.graph.csr.directed, kernel, keepHopCounts: keep, farthest: keep && opts.farthest === true, sources: b.sources } satisfies BatchJob,
+      opts: { jobId: b.id, ...JOB_OPTIONS },
     });
     let already = 0;
     if (!(await this.runs!.getJob(parentId))) {
@@ -316,25 +347,73 @@ export class QueueRunner {
     } else {
       const parent = { id: parentId, queue: this.runs!.qualifiedName };
       for (const b of batches) {
-        const job = await queue.getJob(b.id);
-        if (job && (await job.isCompleted())) {
-          accept(b.index, job.returnvalue);
-          already++;
-          continue;
-        }
-        if (job && !(await job.isFailed())) continue; // waiting, delayed or running: the workers have it
-        if (job) await job.remove(); // an earlier run gave up on it: try again
         const child = childOf(b);
-        await queue.add(child.name, child.data, { ...child.opts, parent });
+        const found = await this.resume(b.id, () => queue.add(child.name, child.data, { ...child.opts, parent }).then(() => {}));
+        if (found !== undefined) {
+          accept(b.index, found);
+          already++;
+        }
       }
     }
     this.batchesTotal += batches.length;
     this.batchesAlreadyDone += already;
     if (already > 0) this.o.note?.(`resumed: ${already} of ${batches.length} batches already done`);
+    await this.waitFor(
+      batches.map((b) => b.id),
+      (index) => results.has(index),
+      accept,
+      opts.signal,
+    );
+    return batches.map((b) => results.get(b.index)!);
+  }
 
-    // Wait: QueueEvents wakes the loop as jobs finish; a poll every second catches anything missed.
-    const pending = new Set(batches.map((b) => b.index).filter((i) => !results.has(i)));
-    const byId = new Map(batches.map((b) => [b.id, b.index]));
+  /**
+   * The exact diameter as one more job ('diameter'), after the batches: a worker runs it on a thread of
+   * its pool, which the batches have just warmed, as a local run does on its own pool. The seeds (the
+   * batches' largest eccentricity and farthest nodes) are in the .swg's own node numbers, as the
+   * batches' results are. Its id hashes the graph, the seeds and the budget, so a coordinator started
+   * again finds it done.
+   */
+  async diameter(opts: DiameterTask['diameter'], signal?: AbortSignal): Promise<DiameterResult> {
+    const task = { timeBudgetSeconds: opts.timeBudgetSeconds, seeds: opts.seeds ? { lower: opts.seeds.lower, periphery: Array.from(opts.seeds.periphery) } : undefined };
+    const id = `diameter-${createHash('sha256').update(JSON.stringify([this.o.hash, this.o.graph.csr.directed, task])).digest('hex').slice(0, 20)}`;
+    const data = { graph: this.o.path, hash: this.o.hash, directed: this.o.graph.csr.directed, diameter: task } satisfies DiameterJob;
+    const add = () => this.queue!.add('diameter', data, { jobId: id, ...JOB_OPTIONS }).then(() => {});
+    let result: DiameterResult | undefined;
+    const accept = (_index: number, value: unknown) => {
+      result = checkDiameter(typeof value === 'string' ? JSON.parse(value) : value, id);
+    };
+    const found = await this.resume(id, add);
+    if (found !== undefined) accept(0, found);
+    else await this.waitFor([id], () => result !== undefined, accept, signal);
+    return result!;
+  }
+
+  /**
+   * A job of an earlier run with this id: its result when it finished; else it is left to the workers
+   * when still waiting or running, or added (again) when missing or given up.
+   */
+  private async resume(id: string, add: () => Promise<void>): Promise<unknown> {
+    const job = await this.queue!.getJob(id);
+    if (job && (await job.isCompleted())) return job.returnvalue;
+    if (job && !(await job.isFailed())) return undefined; // waiting, delayed or running: the workers have it
+    if (job) await job.remove(); // an earlier run gave up on it: try again
+    await add();
+    return undefined;
+  }
+
+  /**
+   * Waits for the jobs `ids` (index = place in the list): QueueEvents wakes the loop as jobs finish and
+   * brings their results; every few seconds, or on a failure, the pending jobs are read back in chunks
+   * in case an event was missed. A failed job ends the run with its recorded reason.
+   */
+  private async waitFor(ids: string[], has: (index: number) => boolean, accept: (index: number, value: unknown) => void, signal?: AbortSignal): Promise<void> {
+    const queue = this.queue!;
+    const pending = new Set(ids.map((_, i) => i).filter((i) => !has(i)));
+    const byId = new Map(ids.map((id, i) => [id, i]));
+    const failure = (index: number, reason: string) => {
+      throw new InputError(this.o.path, undefined, `queue job ${ids[index]} failed: ${redactText(reason)}`);
+    };
     let wake: (() => void) | null = null;
     let lastPoll = 0;
     let failedSeen = true;
@@ -358,17 +437,15 @@ export class QueueRunner {
     };
     this.events!.on('failed', onFailed);
     try {
-      // Completions come with their results through QueueEvents; failures wake the loop, and every
-      // few seconds (or on a failure) the pending jobs are read back, in chunks, in case an event was missed.
       while (pending.size > 0) {
-        if (opts.signal?.aborted) throw opts.signal.reason;
+        if (signal?.aborted) throw signal.reason;
         if (failedSeen || performance.now() - lastPoll > 3000) {
           failedSeen = false;
           lastPoll = performance.now();
           const indices = [...pending];
           for (let i = 0; i < indices.length; i += 256) {
             const chunk = indices.slice(i, i + 256);
-            const jobs = await Promise.all(chunk.map((index) => queue.getJob(batches[index].id)));
+            const jobs = await Promise.all(chunk.map((index) => queue.getJob(ids[index])));
             const states = await Promise.all(jobs.map((job) => (job ? job.getState() : Promise.resolve('missing'))));
             const failed: number[] = [];
             const completed: number[] = [];
@@ -380,13 +457,13 @@ export class QueueRunner {
             });
             // A job read before it finished has no result yet: read the finished ones again.
             for (const index of completed) {
-              const job = await queue.getJob(batches[index].id);
+              const job = await queue.getJob(ids[index]);
               if (!job || job.returnvalue === undefined || job.returnvalue === null) continue; // next poll
               accept(index, job.returnvalue);
               pending.delete(index);
             }
             // The job was read before its state: read it again for the reason its failure recorded.
-            for (const index of failed) failure(index, (await queue.getJob(batches[index].id))?.failedReason ?? 'failed (no reason recorded)');
+            for (const index of failed) failure(index, (await queue.getJob(ids[index]))?.failedReason ?? 'failed (no reason recorded)');
           }
         }
         if (pending.size === 0) break;
@@ -403,7 +480,6 @@ export class QueueRunner {
       this.events!.off('completed', onEvent);
       this.events!.off('failed', onFailed);
     }
-    return batches.map((b) => results.get(b.index)!);
   }
 
   async close(): Promise<void> {
@@ -501,13 +577,24 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
     graphFor(path, hash, true).catch((err: Error) => log(`announced graph not loaded: ${redactText(err.message)}`));
   });
 
-  const processor = async (job: import('bullmq').Job<BatchJob>) => {
+  const processor = async (job: import('bullmq').Job<BatchJob | DiameterJob>) => {
     busy = true;
     try {
-      return await runJob(job);
+      return job.name === 'diameter' ? await runDiameterJob(job as import('bullmq').Job<DiameterJob>) : await runJob(job as import('bullmq').Job<BatchJob>);
     } finally {
       busy = false;
     }
+  };
+  const runDiameterJob = async (job: import('bullmq').Job<DiameterJob>) => {
+    const d = job.data;
+    const loaded = await graphFor(d.graph, d.hash, false);
+    if (loaded.graph.csr.directed !== d.directed) throw new UnrecoverableError(`${d.graph}: the job is ${d.directed ? 'directed' : 'undirected'}, the file is not`);
+    log(`running ${job.id} (attempt ${job.attemptsMade + 1})`);
+    const t0 = performance.now();
+    // Seeds outside the graph are dropped by the search itself (checkedSeeds); the answer stays exact.
+    const result = await loaded.pool.diameter(d.diameter);
+    log(`computed ${job.id} (diameter ${result.exact ? result.diameter : `in [${result.bounds.join(', ')}]`}, ${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+    return result;
   };
   const runJob = async (job: import('bullmq').Job<BatchJob>) => {
     const d = job.data;
@@ -524,12 +611,13 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
       kernel: d.kernel,
       batchSize: workerBatchSize(sources.length, o.threads, kernelLanes[d.kernel] ?? 1),
       keepHopCounts: d.keepHopCounts,
+      farthest: d.farthest === true,
     });
     log(`computed ${job.id} (${sources.length} sources, ${((performance.now() - t0) / 1000).toFixed(2)} s)`);
     return concatBatches(parts);
   };
 
-  const worker = new Worker<BatchJob>(QUEUE_NAME, processor, {
+  const worker = new Worker<BatchJob | DiameterJob>(QUEUE_NAME, processor, {
     connection,
     concurrency: 1,
     ...lockSettings(),

@@ -207,8 +207,9 @@ export async function estimateLoaded(
     t2 = performance.now();
 
     // The exact diameter follows the estimate, starting from what the sampled BFS found: on a thread of
-    // the BFS pool (warm, graph mapped), or with --queue in a worker of its own. (Run beside the queue's
-    // batches instead, unseeded, it made a two-core machine running its own workers slower.)
+    // the BFS pool (warm, graph mapped), or with --queue as one more job, on a worker's pool the batches
+    // have just warmed. (Run here beside the queue's batches instead, unseeded, it made a two-core
+    // machine running its own workers slower.)
     diameter = s.diameterBudgetSeconds > 0 ? await runDiameter(csr, pool, s.diameterBudgetSeconds, seeds, report, signal) : null;
   } finally {
     t3 = performance.now();
@@ -376,6 +377,7 @@ async function openQueueRunner(graph: LoadedGraph, s: EstimateSettings): Promise
     nodes: runner.nodes,
     threads: runner.threads,
     run: (sourceNodes, opts) => runner.run(sourceNodes.map((v) => order.toOriginal[v]), opts),
+    diameter: (opts, signal) => runner.diameter(opts, signal),
     close: () => runner.close(),
   };
 }

@@ -49,7 +49,7 @@ export interface SourceRunner {
   readonly nodes: number;
   readonly threads: number;
   run(sourceNodes: Uint32Array, opts: RunOptions): Promise<BatchResult[]>;
-  /** The exact diameter on one of the runner's threads, if it has any here (the queue's coordinator does not). */
+  /** The exact diameter on one of the runner's threads, if it has any here (the queue's coordinator sends it to a worker). */
   diameter?(opts: DiameterTask['diameter'], signal?: AbortSignal): Promise<DiameterResult>;
   close(): Promise<void>;
 }
