@@ -332,3 +332,52 @@ describe('batch boundaries do not change the figures', () => {
     }
   });
 });
+
+describe("a queue worker's pool, started before any graph", () => {
+  it('warms up, then gives the same bits as a pool given its graph at start, across a switch of graphs and back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smallworld-queue-'));
+    const graphs = [];
+    for (const seed of [4, 5]) {
+      const tsv = join(dir, `rmat-12-${seed}.tsv`);
+      writeRmat(12, seed, tsv);
+      graphs.push((await loadGraph(tsv, { threads: 1 })).csr);
+    }
+    const expected = [];
+    for (const csr of graphs) {
+      const fixed = new BfsPool(csr, 2);
+      try {
+        const sources = sampleSources(csr.n, 100, 7);
+        expected.push({
+          batches: JSON.stringify(await fixed.run(sources, { kernel: 'msbfs32', batchSize: 32, farthest: true })),
+          diameter: JSON.stringify(await fixed.diameter({})),
+        });
+      } finally {
+        await fixed.close();
+      }
+    }
+    const late = new BfsPool(null, 2);
+    try {
+      await late.warm('msbfs32');
+      await expect(late.run(Uint32Array.of(0), { kernel: 'msbfs32', batchSize: 1 })).rejects.toThrow(/no graph/);
+      for (const k of [0, 1, 0]) {
+        late.setGraph(graphs[k]);
+        expect(late.nodes).toBe(graphs[k].n);
+        const sources = sampleSources(graphs[k].n, 100, 7);
+        // Batches for two graphs in flight at once: each task carries its own.
+        const [batches, other] = await Promise.all([
+          late.run(sources, { kernel: 'msbfs32', batchSize: 32, farthest: true }),
+          (() => {
+            late.setGraph(graphs[1 - k]);
+            return late.run(sampleSources(graphs[1 - k].n, 100, 7), { kernel: 'msbfs32', batchSize: 32, farthest: true });
+          })(),
+        ]);
+        expect(JSON.stringify(batches)).toBe(expected[k].batches);
+        expect(JSON.stringify(other)).toBe(expected[1 - k].batches);
+        late.setGraph(graphs[k]);
+        expect(JSON.stringify(await late.diameter({}))).toBe(expected[k].diameter);
+      }
+    } finally {
+      await late.close();
+    }
+  });
+});

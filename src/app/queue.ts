@@ -520,8 +520,14 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
   const log = o.log ?? (() => {});
   const connection = await connect(o.url);
 
+  // One pool for the worker's life, started now, before any job names a graph: its threads load their
+  // code and compile the kernel on a small built-in graph while the worker waits, so a graph that
+  // arrives costs only its read.
+  const pool = new BfsPool(null, o.threads);
+  const warmed = pool.warm(defaultKernel).catch((err: Error) => log(`warm-up failed: ${redactText(err.message)}`));
+
   // The graph in use, or being loaded: one at a time, so a load for another graph waits for the
-  // current one and then releases it. A failed load is forgotten, so the next job tries again.
+  // current one and then replaces it. A failed load is forgotten, so the next job tries again.
   type Loaded = { path: string; hash: string; pool: BfsPool; graph: LoadedGraph };
   let current: Promise<Loaded> | null = null;
   let currentKey = '';
@@ -532,8 +538,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
     const previous = current;
     currentKey = key;
     const loading = (async (): Promise<Loaded> => {
-      const old = previous ? await previous.catch(() => null) : null;
-      if (old) await old.pool.close();
+      if (previous) await previous.catch(() => null);
       // Before computing anything: the file must be the coordinator's, byte for byte.
       let fileHash: string;
       try {
@@ -545,9 +550,9 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
         throw new UnrecoverableError(`${path}: content hash mismatch: the job is for graph hash ${hash.slice(0, 16)}…, this worker's file has ${fileHash.slice(0, 16)}… (a different or changed file)`);
       const t0 = performance.now();
       const graph = await readSwg(path); // checks every section against the CRCs the hash covers
-      const pool = new BfsPool(graph.csr, o.threads);
-      // Announced ahead of its jobs: start every thread and run one source on each now, so the first
-      // batch finds the pool's threads up and their kernel compiled.
+      await warmed;
+      pool.setGraph(graph.csr);
+      // Announced ahead of its jobs: one source on each thread maps the graph there now.
       if (warm && graph.csr.n > 0) {
         const sources = Uint32Array.from({ length: o.threads }, (_, i) => i % graph.csr.n);
         await pool.run(sources, { kernel: defaultKernel, batchSize: 1, keepHopCounts: false });
@@ -625,7 +630,8 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
   });
   worker.on('error', (err) => log(`error: ${redactText(err.message)}`));
   worker.on('failed', (job, err) => log(`failed ${job?.id ?? '?'}: ${redactText(err.message)}`));
-  await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
+  // "waiting" once the pool is warm too: a worker that says it waits is ready at full speed.
+  await Promise.all([worker.waitUntilReady(), events.waitUntilReady(), warmed]);
   log(`waiting for batches on ${redactUrl(o.url)} (queue ${QUEUE_NAME}, ${o.threads} thread${o.threads === 1 ? '' : 's'})`);
   let resolveClosed: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
@@ -634,8 +640,8 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
     (stopping ??= (async () => {
       await worker.close(); // waits for the current batch to finish
       await events.close();
-      const last = current ? await current.catch(() => null) : null;
-      if (last) await last.pool.close();
+      if (current) await current.catch(() => null);
+      await pool.close();
       eventsConnection.disconnect();
       connection.disconnect();
       resolveClosed();

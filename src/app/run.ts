@@ -152,7 +152,11 @@ export async function estimatePath(file: string, s: EstimateSettings, hooks: Lon
   // --queue: idle workers start loading the graph while this process loads it and draws the sources.
   // Announced first, not beside the load: the Redis client and BullMQ take ~0.3 s of this thread to
   // import, which the run needs anyway, and the workers then start that much sooner.
-  if (s.queue && s.method !== 'hyperball') await (await import('./queue.js')).announceGraph(s.queue, file);
+  if (s.queue && s.method !== 'hyperball') {
+    await (await import('./queue.js')).announceGraph(s.queue, file);
+    // BullMQ is needed once the graph is in: its import (~0.15 s) fills the load's waits for the disk.
+    void import('bullmq').catch(() => {});
+  }
   const { graph, seconds, renumberSeconds } = await loadWithHooks(file, s.input, hooks, 'locality');
   return estimateLoaded(graph, seconds, s, hooks, renumberSeconds);
 }

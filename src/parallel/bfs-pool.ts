@@ -1,17 +1,32 @@
 /**
  * The BFS worker pool: a Piscina pool whose threads share the CSR's memory.
  * The graph goes to each worker once through workerData (a SharedArrayBuffer is
- * shared, never copied); each task carries only a batch of source ids.
+ * shared, never copied); each task carries only a batch of source ids. A pool
+ * started before its graph is known (a queue worker's, which waits for jobs)
+ * gets it later through setGraph: then each task also carries the graph's
+ * shared memory (references only) and its number, and a thread switches when
+ * the number changes.
  */
 import type { Piscina } from 'piscina';
 import { createPool, destroyPool, taskSignal } from './pool.js';
-import { shareCsr, type Csr } from '../graph/csr.js';
+import { shareCsr, type Csr, type SharedCsr } from '../graph/csr.js';
 import type { BatchResult } from '../algorithms/kernels/types.js';
 import type { DiameterOptions, DiameterResult } from '../algorithms/diameter.js';
 
 /** The exact diameter as a task for workers/bfs-worker.ts (one thread runs it). */
 export interface DiameterTask {
   diameter: Pick<DiameterOptions, 'timeBudgetSeconds' | 'seeds'>;
+}
+
+/** Starts a thread and compiles `warm` (a kernel) and the diameter's code on a small built-in graph. */
+export interface WarmTask {
+  warm: string;
+}
+
+/** The graph a pool started without one was given (setGraph), as its tasks carry it. */
+export interface GraphRef {
+  graph?: SharedCsr;
+  graphId?: number;
 }
 
 /** One task for workers/bfs-worker.ts. */
@@ -56,12 +71,30 @@ export interface SourceRunner {
 
 export class BfsPool implements SourceRunner {
   private readonly pool: Piscina;
+  /** Set by setGraph: what every task carries. */
+  private graph: GraphRef = {};
 
-  readonly nodes: number;
+  nodes: number;
 
-  constructor(csr: Csr, readonly threads: number) {
+  /** `csr` null: no graph yet (setGraph gives one); the threads start now all the same. */
+  constructor(csr: Csr | null, readonly threads: number) {
+    this.nodes = csr?.n ?? 0;
+    this.pool = createPool('bfs-worker.js', { threads, workerData: { graph: csr ? shareCsr(csr) : null } });
+  }
+
+  /** The graph of every later task (tasks already sent keep theirs). */
+  setGraph(csr: Csr): void {
+    this.graph = { graph: shareCsr(csr), graphId: (this.graph.graphId ?? 0) + 1 };
     this.nodes = csr.n;
-    this.pool = createPool('bfs-worker.js', { threads, workerData: { graph: shareCsr(csr) } });
+  }
+
+  /**
+   * One warm-up task per thread on a small built-in graph (best effort: a thread still starting may
+   * leave its task to another): the threads are up, their modules loaded and the kernel compiled
+   * before the first real batch comes.
+   */
+  async warm(kernel: string): Promise<void> {
+    await Promise.all(Array.from({ length: this.threads }, () => this.pool.run({ warm: kernel } satisfies WarmTask)));
   }
 
   /** Runs all sources in batches; results come back in batch order whatever thread ran them. */
@@ -72,7 +105,7 @@ export class BfsPool implements SourceRunner {
     for (let start = 0; start < sourceNodes.length; start += opts.batchSize) {
       const batch = sourceNodes.slice(start, start + opts.batchSize);
       batches.push(
-        this.pool.run({ kernel: opts.kernel, sourceNodes: batch, keepHopCounts: opts.keepHopCounts ?? true, farthest: opts.farthest ?? false } satisfies BfsTask, { signal: abort.signal }).then((r: BatchResult) => {
+        this.pool.run({ ...this.graph, kernel: opts.kernel, sourceNodes: batch, keepHopCounts: opts.keepHopCounts ?? true, farthest: opts.farthest ?? false } satisfies BfsTask & GraphRef, { signal: abort.signal }).then((r: BatchResult) => {
           done += batch.length;
           opts.onProgress?.(done);
           return r;
@@ -90,7 +123,7 @@ export class BfsPool implements SourceRunner {
   async diameter(opts: DiameterTask['diameter'], signal?: AbortSignal): Promise<DiameterResult> {
     const abort = taskSignal(signal);
     try {
-      return (await this.pool.run({ diameter: opts } satisfies DiameterTask, { signal: abort.signal })) as DiameterResult;
+      return (await this.pool.run({ ...this.graph, diameter: opts } satisfies DiameterTask & GraphRef, { signal: abort.signal })) as DiameterResult;
     } finally {
       abort.release();
     }
