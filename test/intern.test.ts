@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EdgeBuffer } from '../src/graph/edges.js';
 import { ShardedIds } from '../src/graph/intern.js';
+import { IdTable } from '../src/graph/id-table.js';
 import { loadGraph, type LoadedGraph, type LoadOptions } from '../src/io/load.js';
 import { mulberry32 } from '../src/stats/random.js';
 import { tempFile } from './helpers.js';
@@ -74,6 +75,27 @@ describe('sharded string ids', () => {
     // Which of these share a shard depends on the hash; with all three in order nothing is refused.
     const sameShard = [a, b, c].filter((r) => (r & 1) === (c & 1)).length > 1;
     if (sameShard) expect(() => ids.finish(edges)).toThrow(/internal error/);
+  });
+});
+
+describe('an id table told what to expect (IdTable.expect)', () => {
+  it('numbers and stores every id as without the hint, and grows its arrays straight to the expected size', () => {
+    const random = mulberry32(11);
+    const tokens = Array.from({ length: 60_000 }, () => `user_${Math.floor(random() * 40_000)}`);
+    const plain = new IdTable(1024, true);
+    const told = new IdTable(1024, true);
+    told.expect(30_000, 30_000 * 10);
+    const lengths = new Set<number>();
+    for (const t of tokens) {
+      expect(told.intern(t)).toBe(plain.intern(t));
+      lengths.add(told.tokenEnds.length);
+    }
+    expect(told.size).toBe(plain.size);
+    expect(told.size).toBeGreaterThan(30_000);
+    for (let i = 0; i < told.size; i += 997) expect(told.token(i)).toBe(plain.token(i));
+    for (const t of tokens.slice(0, 500)) expect(told.lookup(t)).toBe(plain.lookup(t));
+    // 1024 at first, then straight to the 30,000 expected, then doubled past it: three sizes, not six.
+    expect([...lengths]).toEqual([1024, 30_000, 60_000]);
   });
 });
 

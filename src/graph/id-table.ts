@@ -42,6 +42,9 @@ export class IdTable {
   private readonly shared: boolean;
   /** Scratch for encoding a string token. */
   private scratch = new Uint8Array(256);
+  /** What the table is expected to hold in the end (expect()): it grows towards that, not by doubling. */
+  private expectedCount = 0;
+  private expectedBytes = 0;
 
   constructor(expected = 1024, shared = false) {
     this.shared = shared;
@@ -71,6 +74,17 @@ export class IdTable {
   /** The arrays and counters, for fromState() in another thread (shared tables only, so no copy). */
   state(): IdTableState {
     return { slots: this.slots, ends: this.ends, arena: this.arena, arenaUsed: this.arenaUsed, count: this.count, mask: this.mask, shared: this.shared };
+  }
+
+  /**
+   * The ids (and their bytes) this table is expected to end with, from the input still to come
+   * (src/io/intern-scan.ts): when full, the offsets and bytes grow straight to that (written in
+   * order, their untouched pages cost no memory), the hash slots up to 4x at once (every slot gets
+   * touched, so an estimate too high would cost memory). Only a hint: the table grows past it.
+   */
+  expect(count: number, bytes: number): void {
+    this.expectedCount = Math.min(0x7fffffff, Math.max(0, count));
+    this.expectedBytes = Math.min(0xffffffff, Math.max(0, bytes));
   }
 
   /** Drops the hash slots (they are rebuilt if the table is used again): a shard being merged needs only its bytes. */
@@ -114,7 +128,7 @@ export class IdTable {
     }
     const idx = this.count;
     if (idx >= 0x7fffffff) throw new Error('more than 2^31 distinct node ids');
-    if (idx >= this.ends.length) this.ends = grown(this.ends, this.ends.length * 2, this.shared);
+    if (idx >= this.ends.length) this.ends = grown(this.ends, Math.max(this.ends.length * 2, this.expectedCount), this.shared);
     const length = end - start;
     if (this.arenaUsed + length > this.arena.length) this.growArena(this.arenaUsed + length);
     this.arena.set(bytes.subarray(start, end), this.arenaUsed);
@@ -208,7 +222,7 @@ export class IdTable {
   private growArena(needed: number): void {
     if (needed > 0xffffffff) throw new Error('node ids take more than 4 GiB');
     // By half again, not double: the arena is the table's biggest array, and it is copied sequentially.
-    this.arena = grown(this.arena, Math.min(0xffffffff, Math.max(needed, Math.ceil(this.arena.length * 1.5))), this.shared);
+    this.arena = grown(this.arena, Math.min(0xffffffff, Math.max(needed, Math.ceil(this.arena.length * 1.5), this.expectedBytes)), this.shared);
   }
 
   /** Hash slots for the tokens held (a table made fromParts). */
@@ -236,7 +250,10 @@ export class IdTable {
 
   private grow(): void {
     const old = this.slots!;
-    const cap = (this.mask + 1) * 2;
+    let cap = (this.mask + 1) * 2;
+    // Towards the expected size at a load of up to 0.9 (past 0.7 it grows again as usual): an estimate a
+    // little high must not double the slots.
+    while (cap < 4 * (this.mask + 1) && cap * 0.9 < this.expectedCount) cap *= 2;
     const slots = alloc(Int32Array, 2 * cap, this.shared);
     const mask = cap - 1;
     for (let j = 0; j < old.length; j += 2) {

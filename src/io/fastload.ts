@@ -37,6 +37,8 @@ export interface FastResult {
 export interface DirectSource {
   /** Reads up to `length` bytes into target[offset...]; 0 at the end of the input. */
   readInto(target: Uint8Array, offset: number, length: number): Promise<number>;
+  /** The input's size in bytes (a regular file's): lets string mode size its id tables ahead (ShardScanner). */
+  readonly size?: number;
 }
 
 /**
@@ -199,6 +201,8 @@ export async function scanStream(
     return current;
   };
   let carry: Uint8Array = new Uint8Array(0);
+  /** Bytes of the input before the block being scanned. */
+  let consumed = 0;
   // Two blocks: one being scanned while the other is filled.
   const blocks: Uint8Array[] = [new Uint8Array(new SharedArrayBuffer(BLOCK_BYTES)), new Uint8Array(new SharedArrayBuffer(BLOCK_BYTES))];
   let which = 0;
@@ -234,10 +238,11 @@ export async function scanStream(
         const buffer = block.buffer as SharedArrayBuffer;
         scanning = Promise.all(ranges.map(([start, end]) => p.run({ block: buffer, start, end, params: startParams })));
       } else if (sharded) {
-        scanning = shardScanner.scan(block, cut, startParams, strings!).then((r) => [r]);
+        scanning = shardScanner.scan(block, cut, startParams, strings!, direct?.size === undefined ? undefined : { done: consumed, total: direct.size }).then((r) => [r]);
       } else {
         scanning = Promise.resolve([scanRange(block, 0, cut, startParams, strings ?? undefined)]);
       }
+      consumed += cut;
       // The tail after the cut starts the next block; read it while the workers scan.
       carry = block.slice(cut, used);
       which ^= 1;

@@ -54,6 +54,8 @@ export interface InternTask {
   state: IdTableState;
   /** Raw values out, all ranges' tokens one after another (shared; each shard writes its own tokens' places). */
   out: Uint32Array;
+  /** How many ids (and bytes of them) the shard is expected to end with: its arrays grow towards that (IdTable.expect). */
+  expect?: { count: number; bytes: number };
 }
 
 export interface InternResult {
@@ -122,6 +124,7 @@ const BATCH = 64;
 /** Round 2, in a worker: interns the recorded tokens of one shard into its table, in file order. */
 export function internTask(task: InternTask): InternResult {
   const table = IdTable.fromState(task.state);
+  if (task.expect) table.expect(task.expect.count, task.expect.bytes);
   const bytes = new Uint8Array(task.block);
   const { shard, bits, out } = task;
   const shards = 2 ** bits;
@@ -159,6 +162,8 @@ export class ShardScanner {
   private pool: Piscina | undefined;
   /** Per range: the token arrays of the last block, filled again by the next (fewer fresh pages, less garbage). */
   private spare: TokenArrays[] = [];
+  /** Input bytes and each shard's id count when the last block started: the rate of new ids. */
+  private last: { done: number; counts: number[] } = { done: 0, counts: [] };
 
   constructor(private readonly threads: number) {}
 
@@ -171,7 +176,7 @@ export class ShardScanner {
    * Scans block[0, cut) (a view of a whole SharedArrayBuffer) and interns its ids into `ids`.
    * The result covers the lines up to the first one the scanner does not take (its `stop`).
    */
-  async scan(block: Uint8Array, cut: number, params: ScanParams, ids: ShardedIds): Promise<ScanResult> {
+  async scan(block: Uint8Array, cut: number, params: ScanParams, ids: ShardedIds, input?: { done: number; total: number }): Promise<ScanResult> {
     this.pool ??= createPool('intern-worker.js', { threads: this.threads });
     const pool = this.pool;
     const buffer = block.buffer as SharedArrayBuffer;
@@ -196,9 +201,10 @@ export class ShardScanner {
     }
     const out = shared(Uint32Array, tokens);
     const parts = found.slice(0, used).map(({ tokens, starts, ends, hashes }) => ({ tokens, starts, ends, hashes }));
+    const expect = input ? this.expected(ids, input) : [];
     const done = (await Promise.all(
       Array.from({ length: ids.shards }, (_, shard) =>
-        pool.run({ kind: 'intern', block: buffer, ranges: parts, shard, bits: ids.bits, state: ids.state(shard), out } satisfies InternTask),
+        pool.run({ kind: 'intern', block: buffer, ranges: parts, shard, bits: ids.bits, state: ids.state(shard), out, expect: expect[shard] } satisfies InternTask),
       ),
     )) as InternResult[];
     let grew = false;
@@ -211,6 +217,29 @@ export class ShardScanner {
     if (grew) releaseNow(ids.size); // the arrays grown out of can go now
     merged.count = tokens / 2;
     return { ...merged, pairs: out };
+  }
+
+  /**
+   * Each shard's expected final size: its ids now, plus new ids at the rate the last block brought
+   * them (the first time: the input so far), over the bytes still to come. New ids thin out as a
+   * file goes on, so this starts high and comes down (20M distinct ids: 19.5M per shard after the
+   * first block, 10.05M before the last, 10M in the end). Growing the tables by doubling cost that
+   * load ~2-3 s of ~14 (the hash rehashed, the ids' bytes copied, a full GC after each), so they
+   * grow towards this instead (IdTable.expect: the hash slots at most 4x at once, the arrays written
+   * in order fully, as their untouched pages cost no memory).
+   */
+  private expected(ids: ShardedIds, input: { done: number; total: number }): Array<{ count: number; bytes: number }> {
+    const remaining = Math.max(0, input.total - input.done);
+    const span = input.done - this.last.done;
+    const result = ids.tables.map((table, shard) => {
+      const state = table.state();
+      const added = state.count - (this.last.counts[shard] ?? 0);
+      const count = span > 0 ? Math.ceil(state.count + (added / span) * remaining) : state.count;
+      const bytesPerId = state.count > 0 ? state.arenaUsed / state.count : 0;
+      return { count, bytes: Math.ceil(count * bytesPerId * 1.05) };
+    });
+    this.last = { done: input.done, counts: ids.tables.map((t) => t.size) };
+    return result;
   }
 
   /**

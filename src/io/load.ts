@@ -80,6 +80,10 @@ class FileBytes implements AsyncIterator<Buffer>, AsyncIterable<Buffer> {
     return this;
   }
 
+  get size(): number {
+    return this.totalBytes;
+  }
+
   async next(): Promise<IteratorResult<Buffer>> {
     const chunk = Buffer.allocUnsafe(FILE_CHUNK_BYTES);
     const n = await this.readInto(chunk, 0, chunk.length);
