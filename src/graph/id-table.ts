@@ -131,8 +131,11 @@ export class IdTable {
     if (idx >= this.ends.length) this.ends = grown(this.ends, Math.max(this.ends.length * 2, this.expectedCount), this.shared);
     const length = end - start;
     if (this.arenaUsed + length > this.arena.length) this.growArena(this.arenaUsed + length);
-    this.arena.set(bytes.subarray(start, end), this.arenaUsed);
-    this.arenaUsed += length;
+    // A byte loop, not arena.set(bytes.subarray(...)): ids are short, and a view per new id cost more than the copy.
+    const arena = this.arena;
+    let at = this.arenaUsed;
+    for (let k = start; k < end; k++) arena[at++] = bytes[k];
+    this.arenaUsed = at;
     this.ends[idx] = this.arenaUsed;
     this.count = idx + 1;
     slots[2 * i] = idx + 1;

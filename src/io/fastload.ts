@@ -311,6 +311,8 @@ export async function scanStream(
         return pos;
       };
 
+      // While the workers scan this block: the first-appearance pass over the ids of the blocks before it.
+      if (sharded) strings!.numberSoFar(edges);
       const results = await scanning;
       let pos = 0;
       for (let i = 0; i < results.length && pos < cut; i++) {
