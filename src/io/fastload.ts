@@ -24,6 +24,8 @@ import type { EdgeListFormat } from './sniff.js';
 const BLOCK_BYTES = 16 << 20;
 /** Below this a block is scanned on the main thread: a worker round trip costs more. */
 const PARALLEL_MIN_BYTES = 1 << 20;
+/** The first block's size (see scanStream). */
+const FIRST_BLOCK_BYTES = 2 << 20;
 
 export interface FastResult {
   lines: number;
@@ -206,8 +208,10 @@ export async function scanStream(
   // Two blocks: one being scanned while the other is filled.
   const blocks: Uint8Array[] = [new Uint8Array(new SharedArrayBuffer(BLOCK_BYTES)), new Uint8Array(new SharedArrayBuffer(BLOCK_BYTES))];
   let which = 0;
-  let filled = await reader.fill(blocks[which], carry);
-  blocks[which] = filled.block;
+  // The first block is small: string ids are discovered there, and the rest of the block they are found
+  // in is interned on this thread; from the next block on the workers do it (~0.4 s sooner at 16 MiB).
+  let filled = await reader.fill(blocks[which].subarray(0, FIRST_BLOCK_BYTES), carry);
+  if (filled.block.buffer !== blocks[which].buffer) blocks[which] = filled.block; // grown for a long line
 
   const take = (r: ScanResult) => {
     edges.appendChunk(r.pairs, r.count);
@@ -247,6 +251,15 @@ export async function scanStream(
       carry = block.slice(cut, used);
       which ^= 1;
       const next = reader.ended ? null : reader.fill(blocks[which], carry);
+      // String mode: the next block's tokens are read as soon as it is in, while this one is interned.
+      if (next && ShardScanner.usable(strings, threads))
+        void next.then(
+          (f) => {
+            const p = params();
+            if (f.cut >= PARALLEL_MIN_BYTES && !p.skipFirstDataLine && p.columns > 0) shardScanner.prefetch(f.block, f.cut, p);
+          },
+          () => {},
+        );
 
       /**
        * The line at `at`, which the scanner cannot take: split here when that is

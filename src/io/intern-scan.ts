@@ -160,8 +160,14 @@ export function internTask(task: InternTask): InternResult {
 /** Scans whole blocks in string mode on a pool of its own: tokens by range, then ids by shard. */
 export class ShardScanner {
   private pool: Piscina | undefined;
-  /** Per range: the token arrays of the last block, filled again by the next (fewer fresh pages, less garbage). */
-  private spare: TokenArrays[] = [];
+  /**
+   * Two sets of token arrays (per range), used by alternate blocks: a block's tokens are read while
+   * the block before is still being interned from the other set (fewer fresh pages, less garbage).
+   */
+  private spares: TokenArrays[][] = [[], []];
+  private spareTurn = 0;
+  /** The next block's tokens round, started early (prefetch) so the workers have it while they intern this one. */
+  private ahead: { block: Uint8Array; cut: number; params: ScanParams; found: Promise<{ ranges: Array<[number, number]>; found: TokenResult[] }> } | null = null;
   /** Input bytes and each shard's id count when the last block started: the rate of new ids. */
   private last: { done: number; counts: number[] } = { done: 0, counts: [] };
 
@@ -177,14 +183,13 @@ export class ShardScanner {
    * The result covers the lines up to the first one the scanner does not take (its `stop`).
    */
   async scan(block: Uint8Array, cut: number, params: ScanParams, ids: ShardedIds, input?: { done: number; total: number }): Promise<ScanResult> {
-    this.pool ??= createPool('intern-worker.js', { threads: this.threads });
-    const pool = this.pool;
+    const pool = (this.pool ??= createPool('intern-worker.js', { threads: this.threads }));
     const buffer = block.buffer as SharedArrayBuffer;
-    const ranges = splitRanges(block, cut, this.threads);
-    const found = (await Promise.all(
-      ranges.map(([start, end], i) => pool.run({ kind: 'tokens', block: buffer, start, end, params, reuse: this.spare[i] } satisfies TokenTask)),
-    )) as TokenResult[];
-    this.spare = found.map(({ starts, ends, hashes }) => ({ starts, ends, hashes }));
+    const early = this.ahead;
+    this.ahead = null;
+    const same = early !== null && early.block === block && early.cut === cut && early.params === params;
+    if (early && !same) await early.found.catch(() => null); // its token arrays are free once it is done
+    const { ranges, found } = same ? await early.found : await this.tokens(block, cut, params);
     // The ranges up to the first that stopped early: after that line, the caller reads on.
     let used = 0;
     let tokens = 0;
@@ -217,6 +222,32 @@ export class ShardScanner {
     if (grew) releaseNow(ids.size); // the arrays grown out of can go now
     merged.count = tokens / 2;
     return { ...merged, pairs: out };
+  }
+
+  /**
+   * Starts the tokens round of the block after the one being scanned (the same block, cut and params
+   * must then come to scan(), else it is dropped): on two threads, one can read the next block's
+   * tokens while the other still interns its shard of this one. Only the intern round must keep
+   * file order; reading tokens interns nothing.
+   */
+  prefetch(block: Uint8Array, cut: number, params: ScanParams): void {
+    if (this.ahead) return;
+    const found = this.tokens(block, cut, params);
+    found.catch(() => {}); // a dropped prefetch must not be an unhandled rejection
+    this.ahead = { block, cut, params, found };
+  }
+
+  private async tokens(block: Uint8Array, cut: number, params: ScanParams): Promise<{ ranges: Array<[number, number]>; found: TokenResult[] }> {
+    const pool = (this.pool ??= createPool('intern-worker.js', { threads: this.threads }));
+    const buffer = block.buffer as SharedArrayBuffer;
+    const spare = this.spares[this.spareTurn];
+    this.spareTurn ^= 1;
+    const ranges = splitRanges(block, cut, this.threads);
+    const found = (await Promise.all(
+      ranges.map(([start, end], i) => pool.run({ kind: 'tokens', block: buffer, start, end, params, reuse: spare[i] } satisfies TokenTask)),
+    )) as TokenResult[];
+    found.forEach(({ starts, ends, hashes }, i) => (spare[i] = { starts, ends, hashes }));
+    return { ranges, found };
   }
 
   /**
