@@ -34,7 +34,7 @@ for i in $(seq 1 "$pairs"); do
   sleep 1.5
   t0=$(date +%s.%N); $cli estimate "$swg" --samples 512 --seed 3 --threads 2 "${extra[@]}" --json -q >"$swg.local.json"; t1=$(date +%s.%N)
   $cli estimate "$swg" --samples 512 --seed 3 "${extra[@]}" --queue $url --json -q >"$swg.queue.json"; t2=$(date +%s.%N)
-  same=$(node -e 'const [a,b]=process.argv.slice(1).map(f=>JSON.parse(require("fs").readFileSync(f,"utf8")));const k=["distanceHistogram","meanDistance","meanDistanceCi95"];console.log(k.every(x=>JSON.stringify(a[x])===JSON.stringify(b[x])))' "$swg.local.json" "$swg.queue.json")
+  same=$(node -e 'const [a,b]=process.argv.slice(1).map(f=>JSON.parse(require("fs").readFileSync(f,"utf8")));const k=["distanceHistogram","meanDistance","meanDistanceCi95","diameter"];console.log(k.every(x=>JSON.stringify(a[x])===JSON.stringify(b[x])))' "$swg.local.json" "$swg.queue.json")
   node -e 'const [l,q]=[process.argv[2]-process.argv[1],process.argv[3]-process.argv[2]];console.log(`pair ${process.argv[4]}: local ${l.toFixed(2)} s, queue (cold workers) ${q.toFixed(2)} s, ratio ${(q/l).toFixed(2)}, same figures: ${process.argv[5]}`)' "$t0" "$t1" "$t2" "$i" "$same"
   kill -TERM $w1 $w2; wait $w1 $w2 2>/dev/null || true
   rm -f "$swg.local.json" "$swg.queue.json"
