@@ -32,12 +32,9 @@
  * better value of the two runs is judged: a real regression fails twice.
  * Exit 0 when every figure passes, 1 when one fails (or a kernel disagrees), 2 on an error.
  */
-import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { loadGraph } from '../src/io/load.js';
 import { csrBytes } from '../src/graph/csr.js';
@@ -45,7 +42,7 @@ import { kernelNames } from '../src/algorithms/kernels/index.js';
 import { sampleSources } from '../src/stats/random.js';
 import { ensureRmat, projectRoot } from './graphs.js';
 import { formatKernelTable, timeKernels } from './kernel-timing.js';
-import { binEnv, cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
+import { binEnv, cpuPressureMicros, machineInfo, positiveInt, runJsonChild, warmFile, writeResult } from './machine.js';
 import { measureBadLines } from './bad-lines.js';
 import { conservative, formatGuardTable, judge, MAX_DROP, median, type GuardRow, type GuardSpec } from './guard.js';
 import type { CaseResult, CaseSpec } from './load-case.js';
@@ -85,29 +82,6 @@ interface Measurement {
 const out = (text: string) => process.stdout.write(text);
 
 /** Reads a file to nowhere, so that the timed runs find it in the page cache. */
-async function warm(file: string): Promise<void> {
-  await pipeline(createReadStream(file, { highWaterMark: 8 << 20 }), new Writable({ write: (_chunk, _encoding, done) => done() }));
-}
-
-/** Runs `node args...` in the project root and returns its stdout's last JSON line. */
-function runJsonChild<T>(root: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<T> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code !== 0) return reject(new Error(`node ${args.join(' ')} failed (${signal ?? `exit ${code}`})`));
-      const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
-      try {
-        resolvePromise(JSON.parse(lines[lines.length - 1]) as T);
-      } catch {
-        reject(new Error(`node ${args.join(' ')} printed no JSON line`));
-      }
-    });
-  });
-}
-
 /** Bytes of every typed array held by the id mapping (its own fields and theirs, one level down). */
 function typedArrayBytes(root: object): number {
   const seen = new Set<ArrayBufferLike>();
@@ -144,7 +118,7 @@ async function measureKernels(opts: Options, m: Measurement): Promise<void> {
 async function measureLoader(root: string, opts: Options, m: Measurement): Promise<void> {
   const file = await ensureRmat(opts.loadScale, 1);
   const loadCase = join(root, 'dist/bench/load-case.js');
-  await warm(file);
+  await warmFile(file);
   const floorSeconds: number[] = [];
   const oursSeconds: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const pressureBefore = cpuPressureMicros();

@@ -1,10 +1,12 @@
 /**
  * What every benchmark result records about where it ran: machine, Node, commit.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export function gitState(root: string): { commit: string | null; dirty: boolean | null; dirtyFiles: string[] } {
   try {
@@ -69,4 +71,30 @@ export function binEnv(root: string): NodeJS.ProcessEnv {
     if (at > 0) extra[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return { ...process.env, ...extra };
+}
+
+/** Runs `node args...` in `root` and returns what it printed on stdout; rejects naming `what` when it fails. */
+export function runChild(root: string, args: string[], env: NodeJS.ProcessEnv = process.env, what = `node ${args.join(' ')}`): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => (code === 0 ? resolvePromise(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`${what} failed (${signal ?? `exit ${code}`})`))));
+  });
+}
+
+/** Runs `node args...` in `root` and returns its stdout's last line, parsed as JSON. */
+export async function runJsonChild<T>(root: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  const lines = (await runChild(root, args, env)).trim().split('\n');
+  try {
+    return JSON.parse(lines[lines.length - 1]) as T;
+  } catch {
+    throw new Error(`node ${args.join(' ')} printed no JSON line`);
+  }
+}
+
+/** Reads a file once so that the timed runs find it in the page cache. */
+export async function warmFile(file: string): Promise<void> {
+  await pipeline(createReadStream(file, { highWaterMark: 8 << 20 }), new Writable({ write: (_chunk, _encoding, done) => done() }));
 }

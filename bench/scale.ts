@@ -18,18 +18,15 @@
  * Vega-Lite by src/app/charts.ts renderSvg): load, estimate and diameter time,
  * and peak RSS, against distinct edges, log-log.
  */
-import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from '../src/app/charts.js';
 import { projectRoot, rmatFile } from './graphs.js';
-import { binEnv, cpuPressureMicros, machineInfo, positiveInt, writeResult } from './machine.js';
+import { binEnv, cpuPressureMicros, machineInfo, positiveInt, runChild, warmFile, writeResult } from './machine.js';
 
 interface Point {
   scale: number;
@@ -53,33 +50,20 @@ interface Point {
   cpuWait: number | null;
 }
 
-function run(root: string, args: string[], what: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: binEnv(root), stdio: ['ignore', 'pipe', 'inherit'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => (code === 0 ? resolvePromise(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`${what} failed (${signal ?? `exit ${code}`})`))));
-  });
-}
-
-async function warm(file: string): Promise<void> {
-  await pipeline(createReadStream(file, { highWaterMark: 8 << 20 }), new Writable({ write: (_chunk, _encoding, done) => done() }));
-}
-
 async function measureScale(root: string, scale: number, samples: number, threads: number): Promise<Point> {
   const file = rmatFile(scale, 1);
   if (!existsSync(file)) {
     process.stderr.write(`generating ${file} ...\n`);
-    await run(root, [join(root, 'dist/bench/rmat.js'), '--scale', String(scale), '--seed', '1', '--out', file], `generating R-MAT scale ${scale}`);
+    await runChild(root, [join(root, 'dist/bench/rmat.js'), '--scale', String(scale), '--seed', '1', '--out', file], binEnv(root), `generating R-MAT scale ${scale}`);
   }
-  await warm(file);
+  await warmFile(file);
   process.stderr.write(`scale ${scale}: smallworld estimate --samples ${samples} --threads ${threads} ...\n`);
   const pressureBefore = cpuPressureMicros();
   const started = performance.now();
-  const text = await run(
+  const text = await runChild(
     root,
     [join(root, 'dist/src/app/cli.js'), 'estimate', file, '--json', '--quiet', '--samples', String(samples), '--threads', String(threads)],
+    binEnv(root),
     `smallworld estimate at scale ${scale}`,
   );
   const wallSeconds = (performance.now() - started) / 1000;

@@ -17,14 +17,13 @@
  * process.resourceUsage().maxRSS), numeric and string runs interleaved, both
  * files read once first so both come from the page cache.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CaseResult, CaseSpec } from './load-case.js';
 import { projectRoot } from './graphs.js';
-import { binEnv } from './machine.js';
+import { binEnv, runJsonChild } from './machine.js';
 
 /** xorshift32 over a seed: a deterministic stream of u32. */
 function rng(seed: number): () => number {
@@ -105,18 +104,10 @@ export function writeStringIdPair(edges: number, seed: number, dir: string, forc
   return { strings, numbers };
 }
 
+/** One load in a child process of its own, with the environment the smallworld command sets itself. */
 function runCase(spec: CaseSpec): Promise<CaseResult> {
-  const script = join(projectRoot(), 'dist/bench/load-case.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(spec)], { env: binEnv(projectRoot()), stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`load-case exited with ${code}`));
-      resolve(JSON.parse(out.trim().split('\n').pop()!) as CaseResult);
-    });
-  });
+  const root = projectRoot();
+  return runJsonChild<CaseResult>(root, [join(root, 'dist/bench/load-case.js'), JSON.stringify(spec)], binEnv(root));
 }
 
 async function main(): Promise<void> {

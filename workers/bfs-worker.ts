@@ -4,7 +4,8 @@
  * A pool started without a graph (BfsPool.setGraph) sends it with each task instead.
  */
 import { workerData } from 'node:worker_threads';
-import { csrFromShared, type Csr, type SharedCsr } from '../src/graph/csr.js';
+import { buildCsr, csrFromShared, type Csr, type SharedCsr } from '../src/graph/csr.js';
+import { EdgeBuffer } from '../src/graph/edges.js';
 import { kernelLanes, kernels } from '../src/algorithms/kernels/index.js';
 import type { BatchResult, KernelRunOptions } from '../src/algorithms/kernels/types.js';
 import type { BfsTask, DiameterTask, GraphRef, WarmTask } from '../src/parallel/bfs-pool.js';
@@ -59,19 +60,7 @@ function warmUp(kernel: string): null {
 function smallGraph(scale: number): Csr {
   const n = 2 ** scale;
   const { keys } = rmatEdges(scale, 1);
-  const offsets = new Uint32Array(n + 1);
-  for (let i = 0; i < keys.length; i++) {
-    offsets[Math.floor(keys[i] / n) + 1]++;
-    offsets[(keys[i] % n) + 1]++;
-  }
-  for (let v = 0; v < n; v++) offsets[v + 1] += offsets[v];
-  const next = offsets.slice(0, n);
-  const neighbours = new Uint32Array(offsets[n]);
-  for (let i = 0; i < keys.length; i++) {
-    const u = Math.floor(keys[i] / n);
-    const v = keys[i] % n;
-    neighbours[next[u]++] = v;
-    neighbours[next[v]++] = u;
-  }
-  return { n, directed: false, offsets, neighbours };
+  const edges = new EdgeBuffer();
+  for (let i = 0; i < keys.length; i++) edges.push(Math.floor(keys[i] / n), keys[i] % n);
+  return buildCsr(edges, n, false).csr;
 }

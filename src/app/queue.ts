@@ -528,7 +528,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
 
   // The graph in use, or being loaded: one at a time, so a load for another graph waits for the
   // current one and then replaces it. A failed load is forgotten, so the next job tries again.
-  type Loaded = { path: string; hash: string; pool: BfsPool; graph: LoadedGraph };
+  type Loaded = { path: string; hash: string; graph: LoadedGraph };
   let current: Promise<Loaded> | null = null;
   let currentKey = '';
   let busy = false;
@@ -558,7 +558,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
         await pool.run(sources, { kernel: defaultKernel, batchSize: 1, keepHopCounts: false });
       }
       log(`loaded ${path} (${graph.csr.n} nodes, hash ${hash.slice(0, 16)}…) in ${((performance.now() - t0) / 1000).toFixed(2)} s${warm ? ', announced by a coordinator' : ''}`);
-      return { path, hash, graph, pool };
+      return { path, hash, graph };
     })();
     current = loading;
     loading.catch(() => {
@@ -597,7 +597,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
     log(`running ${job.id} (attempt ${job.attemptsMade + 1})`);
     const t0 = performance.now();
     // Seeds outside the graph are dropped by the search itself (checkedSeeds); the answer stays exact.
-    const result = await loaded.pool.diameter(d.diameter);
+    const result = await pool.diameter(d.diameter);
     log(`computed ${job.id} (diameter ${result.exact ? result.diameter : `in [${result.bounds.join(', ')}]`}, ${((performance.now() - t0) / 1000).toFixed(2)} s)`);
     return result;
   };
@@ -612,7 +612,7 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
     if (order) for (let i = 0; i < sources.length; i++) sources[i] = order.toInternal[sources[i]];
     log(`running ${job.id} (attempt ${job.attemptsMade + 1})`);
     const t0 = performance.now();
-    const parts = await loaded.pool.run(sources, {
+    const parts = await pool.run(sources, {
       kernel: d.kernel,
       batchSize: workerBatchSize(sources.length, o.threads, kernelLanes[d.kernel] ?? 1),
       keepHopCounts: d.keepHopCounts,

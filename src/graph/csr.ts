@@ -75,53 +75,16 @@ export function buildCsr(
     checkArcs((directed ? 1 : 2) * (pairsTotal - loops), 'the edge list (repeated edges included) gives', file, maxArcs);
   }
   const start = new Uint32Array(n + 1);
-  let selfLoops = 0;
-  for (const [chunk, pairs] of pieces) {
-    for (let i = 0; i < pairs * 2; i += 2) {
-      const u = chunk[i];
-      const v = chunk[i + 1];
-      if (u === v) {
-        selfLoops++;
-        continue;
-      }
-      start[u + 1]++;
-      if (!directed) start[v + 1]++;
-    }
-  }
+  const selfLoops = countDegrees(pieces, start, directed);
   for (let v = 0; v < n; v++) start[v + 1] += start[v];
   const raw = start[n]; // below 2^32: checked above, so no count wrapped
 
-  let neighbours = new Uint32Array(new SharedArrayBuffer(4 * raw));
-  const fill = start.slice(0, n);
-  for (const [chunk, pairs] of pieces) {
-    for (let i = 0; i < pairs * 2; i += 2) {
-      const u = chunk[i];
-      const v = chunk[i + 1];
-      if (u === v) continue;
-      neighbours[fill[u]++] = v;
-      if (!directed) neighbours[fill[v]++] = u;
-    }
-  }
-  edges.release();
-
-  // Sort each list, drop repeats, and move lists left over the gaps in one pass.
+  // One range holding every node: the parallel build's task, done here.
+  const neighbours = new Uint32Array(new SharedArrayBuffer(4 * raw));
   const offsets = new Uint32Array(new SharedArrayBuffer(4 * (n + 1)));
-  let write = 0;
-  for (let u = 0; u < n; u++) {
-    const from = start[u];
-    const to = start[u + 1];
-    offsets[u] = write;
-    if (to - from > 1) sortList(neighbours, from, to);
-    let prev = -1;
-    for (let j = from; j < to; j++) {
-      const x = neighbours[j];
-      if (x !== prev) {
-        neighbours[write++] = x;
-        prev = x;
-      }
-    }
-  }
+  const write = buildRange(pieces, start, neighbours, offsets, 0, n, directed);
   offsets[n] = write;
+  edges.release();
 
   return finished(n, directed, offsets, neighbours, raw, write, selfLoops);
 }
