@@ -65,15 +65,7 @@ export function buildCsr(
 ): { csr: Csr; stats: BuildStats } {
   checkNodes(n, file);
   const pieces = edges.pieces();
-  // Arcs to scatter, in a type that cannot wrap: every pair but the self-loops, twice when undirected.
-  let pairsTotal = 0;
-  for (const [, pairs] of pieces) pairsTotal += pairs;
-  if ((directed ? 1 : 2) * pairsTotal > maxArcs) {
-    // Only now are self-loops worth counting: they are dropped, so they do not count against the limit.
-    let loops = 0;
-    for (const [chunk, pairs] of pieces) for (let i = 0; i < pairs * 2; i += 2) if (chunk[i] === chunk[i + 1]) loops++;
-    checkArcs((directed ? 1 : 2) * (pairsTotal - loops), 'the edge list (repeated edges included) gives', file, maxArcs);
-  }
+  checkPairs(pieces, directed, file, maxArcs);
   const start = new Uint32Array(n + 1);
   const selfLoops = countDegrees(pieces, start, directed);
   for (let v = 0; v < n; v++) start[v + 1] += start[v];
@@ -87,6 +79,18 @@ export function buildCsr(
   edges.release();
 
   return finished(n, directed, offsets, neighbours, raw, write, selfLoops);
+}
+
+/** The arcs `pieces` will give (every pair but the self-loops, twice when undirected) must fit the limit; counted in a type that cannot wrap. Returns the pairs. */
+function checkPairs(pieces: ReadonlyArray<readonly [Uint32Array, number]>, directed: boolean, file: string | undefined, maxArcs: number): number {
+  let pairsTotal = 0;
+  for (const [, pairs] of pieces) pairsTotal += pairs;
+  if ((directed ? 1 : 2) * pairsTotal <= maxArcs) return pairsTotal;
+  // Only now are self-loops worth counting: they are dropped, so they do not count against the limit.
+  let loops = 0;
+  for (const [chunk, pairs] of pieces) for (let i = 0; i < pairs * 2; i += 2) if (chunk[i] === chunk[i + 1]) loops++;
+  checkArcs((directed ? 1 : 2) * (pairsTotal - loops), 'the edge list (repeated edges included) gives', file, maxArcs);
+  return pairsTotal;
 }
 
 /** Builds with more than one thread from this many stored arcs (repeats included) on. */
@@ -211,13 +215,7 @@ export async function buildCsrParallel(
 ): Promise<{ csr: Csr; stats: BuildStats }> {
   checkNodes(n, file);
   const pieces = edges.pieces();
-  let pairsTotal = 0;
-  for (const [, pairs] of pieces) pairsTotal += pairs;
-  if ((directed ? 1 : 2) * pairsTotal > maxArcs) {
-    let loops = 0;
-    for (const [chunk, pairs] of pieces) for (let i = 0; i < pairs * 2; i += 2) if (chunk[i] === chunk[i + 1]) loops++;
-    checkArcs((directed ? 1 : 2) * (pairsTotal - loops), 'the edge list (repeated edges included) gives', file, maxArcs);
-  }
+  const pairsTotal = checkPairs(pieces, directed, file, maxArcs);
   const shared: Array<[SharedArrayBuffer, number, number]> = pieces.map(([chunk, pairs]) => {
     if (chunk.buffer instanceof SharedArrayBuffer) return [chunk.buffer, chunk.byteOffset, pairs];
     const copy = new Uint32Array(new SharedArrayBuffer(8 * pairs));
